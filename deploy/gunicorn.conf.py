@@ -1,0 +1,46 @@
+"""Gunicorn settings shared by every Portico web process.
+
+Used as `gunicorn -c deploy/gunicorn.conf.py "<package>.app:create_app()"`; every value a
+deployment may want to change is read from the environment, so one file serves all five
+services, `make run`, the containers and Kubernetes.
+"""
+
+import os
+
+
+def _env_flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+# All interfaces: inside a container the port is reached from outside the loopback.
+bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
+
+# Processes scale the CPU-bound part; threads cover the time a request waits on the
+# database or on another service (the BFF's fan-out), so gthread rather than sync.
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+
+# A request slower than this is a bug or a hung upstream; the BFF's own per-upstream
+# timeouts are shorter, so a slow upstream never costs the whole worker.
+timeout = 30
+# Below the container's stop grace period, so in-flight requests finish on a deploy.
+graceful_timeout = 20
+# Reuses connections from a proxy without letting idle clients hold threads. Behind a
+# load balancer with a longer idle timeout, raise this above it: a backend that closes
+# first turns into sporadic 502s.
+keepalive = 5
+
+# Off by default: request counts and latencies are in /metrics, and a plain-text line per
+# request (probes included) would drown the app's JSON logs. GUNICORN_ACCESS_LOG=1 turns
+# it on, to stdout, for debugging.
+accesslog = "-" if _env_flag("GUNICORN_ACCESS_LOG") else None
+errorlog = "-"
+
+# Workers are not recycled: nothing is known to leak, and a restart mid-load drops
+# warm connection pools for no gain.
+max_requests = 0
+
+# Not preloaded: each worker opens its own database pool and broker connection after the
+# fork; sockets inherited from a master process would be shared between workers.
+preload_app = False

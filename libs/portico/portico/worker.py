@@ -1,0 +1,47 @@
+"""The consumer process of a service: `python -m <service>.worker`."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+from collections.abc import Mapping
+
+from sqlalchemy import Table
+
+from portico.db import Database
+from portico.events.consumer import ConsumerOptions, EventConsumer, Handler
+from portico.events.outbox import OutboxRelay
+from portico.logs import configure_logging
+from portico.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def build_consumer(settings: Settings, db: Database, inbox: Table, handlers: Mapping[str, Handler]) -> EventConsumer:
+    options = ConsumerOptions(
+        prefetch=settings.get_int("prefetch", 50),
+        delivery_limit=settings.get_int("delivery_limit", 10),
+        max_outage=float(settings.get("max_broker_outage", "300")),
+    )
+    return EventConsumer(settings.service, db, inbox, handlers, settings.broker_url, options)
+
+
+def run_worker(
+    settings: Settings, db: Database, *, inbox: Table, outbox: Table, handlers: Mapping[str, Handler]
+) -> None:
+    """Relay the outbox and consume the service's queue until SIGTERM/SIGINT; exit non-zero on failure."""
+    configure_logging(settings.service)
+    relay = OutboxRelay(db, outbox, settings.broker_url)
+    relay.start()
+    consumer = build_consumer(settings, db, inbox, handlers)
+
+    def _graceful(signum, _frame):
+        log.info("signal %s: finishing the message in hand, then stopping", signum)
+        consumer.stop()
+
+    signal.signal(signal.SIGTERM, _graceful)
+    signal.signal(signal.SIGINT, _graceful)
+    code = consumer.run()
+    relay.stop()
+    sys.exit(code)

@@ -1,0 +1,3 @@
+"""Portico billing: the source of truth for customers and money."""
+
+SERVICE = "billing"

@@ -1,0 +1,28 @@
+"""The billing web process: `gunicorn "billing.app:create_app()"`."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from billing import SERVICE
+from billing.api import customers, partners
+from billing.errors import BillingError
+from billing.models import outbox
+from portico.db import Database
+from portico.problems import problem_response
+from portico.settings import Settings, load_settings
+from portico.web import create_service_app, start_outbox_relay
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    settings = settings or load_settings(SERVICE)
+    app, api = create_service_app(settings, Database(settings.database_url), title="Portico billing")
+    api.register_blueprint(customers.blp)
+    api.register_blueprint(partners.blp)
+
+    @app.errorhandler(BillingError)
+    def _domain_error(error: BillingError):
+        return problem_response(error.status, error.title, str(error))
+
+    start_outbox_relay(app, outbox)
+    return app

@@ -1,0 +1,140 @@
+"""The customer record: creation, changes, and the snapshot every event carries."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from billing import events
+from billing.errors import CustomerNotFound, InvalidStatusChange, LoginTaken, UnknownPartner
+from billing.models import BillingType, Customer, CustomerStatus, Partner
+
+EDITABLE_FIELDS = (
+    "login",
+    "status",
+    "billing_type",
+    "full_name",
+    "emails",
+    "billing_emails",
+    "phones",
+    "partner_id",
+    "location",
+    "street",
+    "zip_code",
+    "city",
+    "geo",
+)
+# Which statuses a customer may move to from each status (seed 004).
+STATUS_CHANGES = {
+    CustomerStatus.NEW: {CustomerStatus.ACTIVE, CustomerStatus.INACTIVE, CustomerStatus.BLOCKED, CustomerStatus.LEAD},
+    CustomerStatus.ACTIVE: {CustomerStatus.INACTIVE, CustomerStatus.BLOCKED},
+    CustomerStatus.INACTIVE: {CustomerStatus.ACTIVE, CustomerStatus.BLOCKED},
+    CustomerStatus.BLOCKED: {CustomerStatus.ACTIVE, CustomerStatus.INACTIVE},
+    CustomerStatus.LEAD: {CustomerStatus.NEW},
+}
+
+
+def snapshot(customer: Customer) -> dict[str, Any]:
+    """The customer as every `billing.customer.*` event carries it."""
+    return {
+        "id": customer.id,
+        "revision": customer.revision,
+        "login": customer.login,
+        "status": customer.status,
+        "billing_type": customer.billing_type,
+        "full_name": customer.full_name,
+        "emails": list(customer.emails),
+        "billing_emails": list(customer.billing_emails),
+        "phones": list(customer.phones),
+        "partner_id": customer.partner_id,
+        "location": customer.location,
+        "street": customer.street,
+        "zip_code": customer.zip_code,
+        "city": customer.city,
+        "geo": customer.geo,
+        "date_added": customer.date_added.isoformat(),
+        "updated_at": customer.updated_at.isoformat(),
+    }
+
+
+def get_customer(session: Session, customer_id: int, *, for_update: bool = False) -> Customer:
+    customer = session.get(Customer, customer_id, with_for_update=for_update or None)
+    if customer is None:
+        raise CustomerNotFound(f"No customer {customer_id}.")
+    return customer
+
+
+def _check_partner(session: Session, partner_id: int) -> None:
+    if session.get(Partner, partner_id) is None:
+        raise UnknownPartner(f"No partner {partner_id}.")
+
+
+def _check_login_free(session: Session, login: str, customer_id: int | None = None) -> None:
+    taken = session.scalar(select(Customer.id).where(Customer.login == login))
+    if taken is not None and taken != customer_id:
+        raise LoginTaken(f"The login {login!r} is taken.")
+
+
+def _assign(customer: Customer, values: dict[str, Any]) -> None:
+    for name, value in values.items():
+        if name == "geo":
+            customer.geo_lat = value["lat"] if value else None
+            customer.geo_lng = value["lng"] if value else None
+        else:
+            setattr(customer, name, value)
+
+
+def create_customer(session: Session, values: dict[str, Any], *, now: datetime) -> Customer:
+    _check_partner(session, values["partner_id"])
+    _check_login_free(session, values["login"])
+    customer = Customer(
+        status=CustomerStatus.NEW,
+        billing_type=BillingType.RECURRING,
+        emails=[],
+        billing_emails=[],
+        phones=[],
+        date_added=now.date(),
+        revision=1,
+        created_at=now,
+        updated_at=now,
+    )
+    _assign(customer, values)
+    session.add(customer)
+    try:
+        session.flush()
+    except IntegrityError:  # a concurrent create took the login between check and insert
+        raise LoginTaken(f"The login {values['login']!r} is taken.") from None
+    events.publish(
+        session, events.CUSTOMER_CREATED, snapshot(customer), aggregate_type="customer", aggregate_id=customer.id
+    )
+    return customer
+
+
+def update_customer(session: Session, customer_id: int, changes: dict[str, Any], *, now: datetime) -> Customer:
+    customer = get_customer(session, customer_id, for_update=True)
+    before = snapshot(customer)
+    if "partner_id" in changes:
+        _check_partner(session, changes["partner_id"])
+    if "login" in changes:
+        _check_login_free(session, changes["login"], customer_id)
+    new_status = changes.get("status", customer.status)
+    if new_status != customer.status and new_status not in STATUS_CHANGES[customer.status]:
+        raise InvalidStatusChange(f"A customer cannot go from {customer.status} to {new_status}.")
+    _assign(customer, changes)
+    after = snapshot(customer)
+    changed = sorted(k for k in after if k not in ("revision", "updated_at") and after[k] != before[k])
+    if not changed:
+        return customer
+    customer.revision += 1
+    customer.updated_at = now
+    try:
+        session.flush()
+    except IntegrityError:
+        raise LoginTaken(f"The login {changes.get('login')!r} is taken.") from None
+    data = snapshot(customer) | {"changed": changed}
+    events.publish(session, events.CUSTOMER_UPDATED, data, aggregate_type="customer", aggregate_id=customer.id)
+    return customer

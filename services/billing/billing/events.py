@@ -1,0 +1,20 @@
+"""What billing publishes (see contracts/events/billing.*)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from billing import SERVICE
+from billing.models import outbox
+from portico.events import emit, new_event
+
+CUSTOMER_CREATED = "billing.customer.created"
+CUSTOMER_UPDATED = "billing.customer.updated"
+
+
+def publish(session: Session, event_type: str, data: dict[str, Any], *, aggregate_type: str, aggregate_id: Any) -> None:
+    emit(
+        session, outbox, new_event(SERVICE, event_type, data), aggregate_type=aggregate_type, aggregate_id=aggregate_id
+    )
