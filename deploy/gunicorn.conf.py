@@ -41,6 +41,10 @@ errorlog = "-"
 # warm connection pools for no gain.
 max_requests = 0
 
+# No control socket (gunicornc): nothing uses it, five services on one machine would share
+# its default path ($HOME/.gunicorn/gunicorn.ctl), and a container user's home is read-only.
+control_socket_disable = True
+
 # Not preloaded: each worker opens its own database pool and broker connection after the
 # fork; sockets inherited from a master process would be shared between workers.
 preload_app = False

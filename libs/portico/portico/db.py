@@ -74,3 +74,23 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def call_after_commit(flag: str, callback) -> None:
+    """Call `callback()` after the outermost commit of any session whose `info[flag]` was set.
+
+    Code that writes work for a background thread (the outbox relay, the email sender)
+    sets the flag; the thread is woken once the work is really committed. A savepoint's
+    release fires SQLAlchemy's `after_commit` too, before anything is visible to other
+    connections, so it is ignored here.
+    """
+
+    @event.listens_for(Session, "after_commit")
+    def _after_commit(session: Session) -> None:
+        if not session.in_nested_transaction() and session.info.pop(flag, False):
+            callback()
+
+    @event.listens_for(Session, "after_rollback")
+    def _after_rollback(session: Session) -> None:
+        if not session.in_nested_transaction():
+            session.info.pop(flag, None)

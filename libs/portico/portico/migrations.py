@@ -43,3 +43,13 @@ def run_env(metadata: MetaData) -> None:
         )
         with context.begin_transaction():
             context.run_migrations()
+
+
+def migrate_service(service: str, migrations_dir: Path, event_types) -> None:
+    """What `python -m <service>.migrate` does: the schema to head, then the service's queue."""
+    from portico.settings import load_settings
+    from portico.worker import declare_queues
+
+    settings = load_settings(service)
+    upgrade(migrations_dir, settings.database_url)
+    declare_queues(settings, event_types)

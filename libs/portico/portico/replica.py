@@ -21,4 +21,4 @@ def upsert_newer(session: Session, table: Table, values: dict[str, Any], *, key:
         set_={name: statement.excluded[name] for name in values if name != key},
         where=table.c.revision < statement.excluded.revision,
     )
-    return session.execute(statement).rowcount > 0
+    return session.execute(statement, execution_options={"preserve_rowcount": True}).rowcount > 0

@@ -43,6 +43,7 @@ def create_service_app(settings: Settings, db: Database, *, title: str, version:
     app.extensions["portico.db"] = db
     api = Api(app, spec_kwargs={"info": {"description": f"The {settings.service} service of Portico."}})
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"})
+    app.extensions["portico.api"] = api
     register_problem_handlers(app)
     _track_requests(app)
     _add_probes(app, settings, db)

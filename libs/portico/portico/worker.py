@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import signal
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from sqlalchemy import Table
 
@@ -23,6 +23,7 @@ def build_consumer(settings: Settings, db: Database, inbox: Table, handlers: Map
         prefetch=settings.get_int("prefetch", 50),
         delivery_limit=settings.get_int("delivery_limit", 10),
         max_outage=float(settings.get("max_broker_outage", "300")),
+        kill_after_commit=settings.get("fault_kill_after_commit") == "1",
     )
     return EventConsumer(settings.service, db, inbox, handlers, settings.broker_url, options)
 
@@ -45,3 +46,22 @@ def run_worker(
     code = consumer.run()
     relay.stop()
     sys.exit(code)
+
+
+def declare_queues(settings: Settings, event_types: Iterable[str]) -> bool:
+    """Declare the service's queue and bindings now (at migration time), so that events
+    published before its first worker starts are kept for it. False if the broker is away."""
+    from kombu import Connection
+
+    from portico.events.topology import declare_service_topology
+
+    try:
+        with Connection(settings.broker_url, connect_timeout=5) as connection:
+            connection.ensure_connection(max_retries=1, interval_start=0)
+            declare_service_topology(
+                connection.channel(), settings.service, event_types, settings.get_int("delivery_limit", 10)
+            )
+        return True
+    except Exception as error:
+        log.warning("could not declare the broker topology now (%s); the worker will", error)
+        return False

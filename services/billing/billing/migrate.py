@@ -1,17 +1,10 @@
-"""Bring billing's database to the newest schema: `python -m billing.migrate`."""
+"""Bring billing's database to the newest schema and declare its queue: `python -m billing.migrate`."""
 
 from pathlib import Path
 
 from billing import SERVICE
-from portico.migrations import upgrade
-from portico.settings import load_settings
-
-MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
-
-
-def main() -> None:
-    upgrade(MIGRATIONS, load_settings(SERVICE).database_url)
-
+from billing.handlers import HANDLERS
+from portico.migrations import migrate_service
 
 if __name__ == "__main__":
-    main()
+    migrate_service(SERVICE, Path(__file__).resolve().parents[1] / "migrations", HANDLERS)

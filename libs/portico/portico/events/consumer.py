@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import signal
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -47,6 +49,8 @@ class ConsumerOptions:
     max_backoff: float = 5.0
     # A consumer that cannot reach the broker for this long exits so its supervisor restarts it.
     max_outage: float = 300.0
+    # Fault injection for the crash tests: die by SIGKILL after a commit, before its ack.
+    kill_after_commit: bool = False
 
 
 class EventConsumer:
@@ -68,6 +72,7 @@ class EventConsumer:
         self.stopping = threading.Event()
         self.consuming = threading.Event()
         self._dead_producer: Producer | None = None
+        self._pending: list[Message] = []
         self._connection_errors = (OSError, *Connection(broker_url).connection_errors)
 
     # -- the loop ----------------------------------------------------------------------
@@ -101,12 +106,12 @@ class EventConsumer:
             connect_timeout=5,
             transport_options={"confirm_publish": True},
         ) as connection:
-            connection.ensure_connection(max_retries=1)
+            connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0)
             channel = connection.channel()
             queue = declare_service_topology(channel, self.service, self.handlers.keys(), self.options.delivery_limit)
             channel.basic_qos(0, self.options.prefetch, False)
             self._dead_producer = Producer(connection.channel())
-            consumer = Consumer(channel, queues=[queue], on_message=self._on_message, no_ack=False)
+            consumer = Consumer(channel, queues=[queue], on_message=self._pending.append, no_ack=False)
             consumer.consume()
             self.consuming.set()
             log.info("consuming %s", queue.name, extra={"event_types": sorted(self.handlers)})
@@ -115,13 +120,45 @@ class EventConsumer:
                     connection.drain_events(timeout=1)
                 except TimeoutError:
                     connection.heartbeat_check()
-            # Stop taking messages; the one in hand was finished and acked by now.
+                    continue
+                # Take what has already arrived too, and apply it all in one transaction.
+                while len(self._pending) < self.options.prefetch:
+                    try:
+                        connection.drain_events(timeout=0.0005)
+                    except TimeoutError:
+                        break
+                batch = self._pending[:]
+                self._pending.clear()  # the Consumer appends to this very list
+                self._process(batch)
+            # Stop taking messages; those in hand were finished and acked by now.
             consumer.cancel()
             self.consuming.clear()
 
-    # -- one message -------------------------------------------------------------------
-    def _on_message(self, message: Message) -> None:
+    # -- a batch of deliveries ---------------------------------------------------------
+    def _process(self, messages: list[Message]) -> None:
         started = time.perf_counter()
+        accepted = [(m, e) for m in messages if (e := self._accept(m)) is not None]
+        if not accepted:
+            return
+        try:
+            outcomes = self.handle_batch([e for _, e in accepted])
+        except Exception as error:  # the commit failed (e.g. the database is away): all go round again
+            outcomes = [error] * len(accepted)
+        if self.options.kill_after_commit:
+            os.kill(os.getpid(), signal.SIGKILL)
+        failed = []
+        for (message, event_), outcome in zip(accepted, outcomes, strict=True):
+            if isinstance(outcome, Exception):
+                failed.append((message, event_, outcome))
+                continue
+            message.ack()
+            metrics.events_consumed.labels(event_.type, outcome).inc()
+            metrics.handler_latency.labels(event_.type).observe(time.perf_counter() - started)
+        if failed:
+            self._retry_or_dead_letter(failed)
+
+    def _accept(self, message: Message) -> Event | None:
+        """The delivery as an event this consumer handles, or None once it is dead-lettered."""
         try:
             body = json.loads(message.body)
             if not isinstance(body, dict):
@@ -129,29 +166,33 @@ class EventConsumer:
             validate_event(body)
         except (ValueError, UnicodeDecodeError) as error:
             self._dead_letter(message, f"undecodable: {error}", "?")
-            return
+            return None
         except InvalidEvent as error:
-            self._dead_letter(message, str(error), str(getattr(message, "delivery_info", {}).get("routing_key")))
-            return
+            self._dead_letter(message, str(error), str(message.delivery_info.get("routing_key")))
+            return None
         event_ = Event.from_dict(body)
-        handler = self.handlers.get(event_.type)
-        if handler is None:
+        if event_.type not in self.handlers:
             self._dead_letter(message, f"no handler for {event_.type}", event_.type)
-            return
-        with context.bound(request=event_.id, correlation=event_.correlation_id, causation=event_.id):
-            try:
-                outcome = self.handle(event_, handler)
-            except Exception as error:
-                self._retry_or_dead_letter(message, event_, error)
-                return
-        message.ack()
-        metrics.events_consumed.labels(event_.type, outcome).inc()
-        metrics.handler_latency.labels(event_.type).observe(time.perf_counter() - started)
+            return None
+        return event_
 
-    def handle(self, event_: Event, handler: Handler) -> str:
-        """Apply the event's effect once: the inbox row and the effect commit together."""
+    def handle_batch(self, events: list[Event]) -> list[str | Exception]:
+        """Apply each event's effect once, all in one transaction.
+
+        Each event has a savepoint of its own holding its inbox row and its effect, so a
+        failing handler undoes only its own event. The outcome per event: "handled",
+        "duplicate" (its inbox row existed), or the handler's exception.
+        """
+        outcomes: list[str | Exception] = []
+        with self.db.transaction() as session:
+            for event_ in events:
+                with context.bound(request=event_.id, correlation=event_.correlation_id, causation=event_.id):
+                    outcomes.append(self._handle_one(session, event_))
+        return outcomes
+
+    def _handle_one(self, session: Session, event_: Event) -> str | Exception:
         try:
-            with self.db.transaction() as session:
+            with session.begin_nested():
                 session.execute(
                     self.inbox.insert().values(
                         consumer=self.service,
@@ -161,37 +202,41 @@ class EventConsumer:
                     )
                 )
                 session.flush()
-                handler(session, event_)
+                self.handlers[event_.type](session, event_)
+            return "handled"
         except IntegrityError as error:
-            if self._already_processed(event_.id):
-                return "duplicate"
-            raise error
-        return "handled"
+            return "duplicate" if self._already_processed(session, event_.id) else error
+        except Exception as error:
+            return error
 
-    def _already_processed(self, event_id: str) -> bool:
-        with self.db.reading() as session:
-            found = session.execute(
-                self.inbox.select().where(self.inbox.c.consumer == self.service, self.inbox.c.event_id == event_id)
-            ).first()
+    def _already_processed(self, session: Session, event_id: str) -> bool:
+        found = session.execute(
+            self.inbox.select().where(self.inbox.c.consumer == self.service, self.inbox.c.event_id == event_id)
+        ).first()
         return found is not None
 
-    def _retry_or_dead_letter(self, message: Message, event_: Event, error: Exception) -> None:
-        deliveries = int((message.headers or {}).get("x-delivery-count", 0)) + 1
-        reason = f"{type(error).__name__}: {error}"
-        if deliveries >= self.options.delivery_limit:
-            self._dead_letter(message, f"handler failed {deliveries} times: {reason}", event_.type)
-            return
-        log.warning(
-            "handler for %s failed (delivery %d), will retry: %s",
-            event_.type,
-            deliveries,
-            reason,
-            exc_info=not isinstance(error, RetryLater),
-        )
-        metrics.events_consumed.labels(event_.type, "retried").inc()
-        # Back off before handing the message back, so a failing dependency is not hammered.
-        self.stopping.wait(min(0.05 * 2**deliveries, self.options.max_backoff))
-        message.requeue()
+    def _retry_or_dead_letter(self, failed: list[tuple[Message, Event, Exception]]) -> None:
+        retry = []
+        for message, event_, error in failed:
+            deliveries = int((message.headers or {}).get("x-delivery-count", 0)) + 1
+            reason = f"{type(error).__name__}: {error}"
+            if deliveries >= self.options.delivery_limit:
+                self._dead_letter(message, f"handler failed {deliveries} times: {reason}", event_.type)
+                continue
+            log.warning(
+                "handler for %s failed (delivery %d), will retry: %s",
+                event_.type,
+                deliveries,
+                reason,
+                exc_info=(type(error), error, error.__traceback__) if not isinstance(error, RetryLater) else None,
+            )
+            metrics.events_consumed.labels(event_.type, "retried").inc()
+            retry.append((message, deliveries))
+        if retry:
+            # Back off before handing them back, so a failing dependency is not hammered.
+            self.stopping.wait(min(0.05 * 2 ** max(d for _, d in retry), self.options.max_backoff))
+            for message, _ in retry:
+                message.requeue()
 
     def _dead_letter(self, message: Message, reason: str, event_type: str) -> None:
         log.error("dead-lettering a message: %s", reason, extra={"event_type": event_type})

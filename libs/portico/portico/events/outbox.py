@@ -9,7 +9,6 @@ woken right after a commit that emitted, and also polls, so a broker outage only
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import os
@@ -19,13 +18,12 @@ import weakref
 from datetime import UTC, datetime
 from typing import Any
 
-from kombu import Connection, Producer
-from sqlalchemy import Table, event, select, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.orm import Session
 
-from portico import metrics
+from portico.db import call_after_commit
 from portico.events.envelope import Event
-from portico.events.topology import declare_exchanges, events_exchange
+from portico.events.publisher import ConfirmingPublisher, OutgoingEvent
 
 log = logging.getLogger(__name__)
 
@@ -49,16 +47,12 @@ def emit(session: Session, outbox: Table, event_: Event, *, aggregate_type: str,
     session.info[_EMITTED] = True
 
 
-@event.listens_for(Session, "after_commit")
-def _wake_relays_after_commit(session: Session) -> None:
-    if session.info.pop(_EMITTED, False):
-        for relay in list(_relays):
-            relay.wake()
+def _wake_relays() -> None:
+    for relay in list(_relays):
+        relay.wake()
 
 
-@event.listens_for(Session, "after_rollback")
-def _forget_rolled_back_emits(session: Session) -> None:
-    session.info.pop(_EMITTED, None)
+call_after_commit(_EMITTED, _wake_relays)
 
 
 class OutboxRelay:
@@ -74,8 +68,7 @@ class OutboxRelay:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._pid: int | None = None
-        self._connection: Connection | None = None
-        self._returned: list[str] = []
+        self._publisher = ConfirmingPublisher(broker_url)
         _relays.add(self)
 
     # -- lifecycle ---------------------------------------------------------------------
@@ -85,7 +78,7 @@ class OutboxRelay:
             return
         self._stop.clear()
         self._pid = os.getpid()
-        self._connection = None
+        self._publisher = ConfirmingPublisher(self.broker_url)
         self._thread = threading.Thread(target=self.run, name="outbox-relay", daemon=True)
         self._thread.start()
 
@@ -141,27 +134,10 @@ class OutboxRelay:
         return len(rows)
 
     def _publish_rows(self, rows) -> None:
-        if not rows:
-            return
-        producer = self._producer()
-        for row in rows:
-            body = json.loads(row.payload)
-            headers = {"x-correlation-id": body.get("correlation_id") or ""}
-            producer.publish(
-                row.payload.encode(),
-                exchange=events_exchange,
-                routing_key=row.type,
-                content_type="application/json",
-                content_encoding="utf-8",
-                delivery_mode=2,
-                mandatory=True,
-                message_id=row.id,
-                type=row.type,
-                correlation_id=body.get("correlation_id"),
-                headers=headers,
-                retry=False,
-            )
-            metrics.events_published.labels(row.type).inc()
+        events = [
+            OutgoingEvent(row.id, row.type, row.payload, json.loads(row.payload).get("correlation_id")) for row in rows
+        ]
+        self._publisher.publish(events)
 
     def _mark_published(self, session: Session, seqs: list[int]) -> None:
         if seqs:
@@ -171,31 +147,8 @@ class OutboxRelay:
                 .values(published_at=datetime.now(UTC), attempts=self.outbox.c.attempts + 1)
             )
 
-    def _producer(self) -> Producer:
-        if self._connection is None:
-            connection = Connection(
-                self.broker_url,
-                heartbeat=30,
-                connect_timeout=5,
-                transport_options={"confirm_publish": True},
-            )
-            connection.ensure_connection(max_retries=1)
-            channel = connection.channel()
-            declare_exchanges(channel)
-            channel.events["basic_return"].add(self._on_return)
-            self._connection = connection
-            self._producer_obj = Producer(channel)
-        return self._producer_obj
-
-    def _on_return(self, exc, exchange, routing_key, message) -> None:
-        # Mandatory publish that no queue is bound for: nobody subscribes to it (yet).
-        metrics.events_unroutable.labels(routing_key).inc()
-
     def _close(self) -> None:
-        if self._connection is not None:
-            with contextlib.suppress(Exception):  # the connection is broken already
-                self._connection.release()
-        self._connection = None
+        self._publisher.close()
 
 
 def outbox_backlog(db, outbox: Table) -> tuple[int, float | None]:

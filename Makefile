@@ -1,0 +1,48 @@
+# Portico: `make run` starts the whole suite with demo data; `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SERVICES := billing ticketing documents notifications portal-bff
+PACKAGES := billing ticketing documents notifications portal_bff
+export PORTICO_VAR_DIR ?= $(CURDIR)/var
+
+.PHONY: install migrate demo-data run test lint format openapi bench-events clean
+
+$(VENV)/.installed: libs/portico/pyproject.toml $(foreach s,$(SERVICES),services/$(s)/pyproject.toml) requirements-dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed") if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check --upgrade pip==25.3
+	$(BIN)/pip install -q --disable-pip-version-check -r requirements-dev.txt -e libs/portico $(foreach s,$(SERVICES),-e services/$(s))
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	@for p in $(PACKAGES); do $(BIN)/python -m $$p.migrate || exit 1; done
+
+demo-data: migrate
+	$(BIN)/python -m billing.demo
+
+run: demo-data
+	@$(BIN)/python -m portico.banner
+	WEB_CONCURRENCY=$${WEB_CONCURRENCY:-1} $(BIN)/honcho start -f Procfile
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: lint
+	$(BIN)/pytest -q
+
+openapi: install
+	$(BIN)/python -m portico.openapi write $(PACKAGES)
+
+bench-events: install
+	$(BIN)/python tests/benchmarks/bench_events.py
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,3 @@
+"""Portico documents: customers' documents and contracts, and the PDFs of invoices and receipts."""
+
+SERVICE = "documents"

@@ -1,0 +1,15 @@
+"""The documents service's domain errors; the app maps each to a problem+json answer in one place."""
+
+
+class DocumentsError(Exception):
+    status = 422
+    title = "Unprocessable request"
+
+
+class NotFound(DocumentsError):
+    status = 404
+    title = "Not found"
+
+
+class CustomerNotFound(NotFound):
+    pass

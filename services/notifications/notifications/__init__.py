@@ -1,0 +1,3 @@
+"""Portico notifications: portal messages and the email/SMS deliveries sent to customers."""
+
+SERVICE = "notifications"

@@ -1,0 +1,3 @@
+"""Portico portal-bff: the customers' way in (accounts, sessions, the portal's pages and API)."""
+
+SERVICE = "portal-bff"

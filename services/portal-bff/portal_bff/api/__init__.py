@@ -1,0 +1,1 @@
+"""The portal-bff's JSON API under /api/v1/, one blueprint per resource."""

@@ -1,0 +1,3 @@
+"""Portico ticketing: customers' tickets, their comments and attachments."""
+
+SERVICE = "ticketing"
