@@ -6,7 +6,7 @@ SERVICES := billing ticketing documents notifications portal-bff
 PACKAGES := billing ticketing documents notifications portal_bff
 export PORTICO_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: install migrate demo-data run test lint format openapi bench-events clean
+.PHONY: install migrate demo-data run test lint format openapi rabbitmq-definitions bench-events clean
 
 $(VENV)/.installed: libs/portico/pyproject.toml $(foreach s,$(SERVICES),services/$(s)/pyproject.toml) requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed") if sys.version_info < (3, 11) else None'
@@ -40,6 +40,9 @@ test: lint
 
 openapi: install
 	$(BIN)/python -m portico.openapi write $(PACKAGES)
+
+rabbitmq-definitions: install
+	$(BIN)/python -m portico.definitions write
 
 bench-events: install
 	$(BIN)/python tests/benchmarks/bench_events.py

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from suite_harness import Suite, free_port, smtp_server
+from suite_harness import BrokerProxy, Suite, free_port, smtp_server
 
 from portico.auth import operator_token
 from portico.settings import DEV_JWT_SECRET
@@ -32,3 +32,21 @@ def inbox(mail):
 @pytest.fixture
 def operator():
     return {"Authorization": f"Bearer {operator_token(DEV_JWT_SECRET)}"}
+
+
+@pytest.fixture
+def broker_proxy():
+    proxy = BrokerProxy()
+    proxy.start()
+    yield proxy
+    proxy.stop()
+
+
+@pytest.fixture
+def proxied_suite(tmp_path, broker_url, broker_proxy, mail):
+    """The suite reaching the broker through a proxy the test can take down."""
+    controller, _inbox = mail
+    vhost = broker_url.rsplit("/", 1)[1]
+    running = Suite(tmp_path, broker_proxy.url(vhost), controller.port)
+    yield running
+    running.stop_all()

@@ -4,6 +4,7 @@ with its own SQLite database, and an SMTP server the test reads emails from."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -157,3 +158,69 @@ def smtp_server(port: int) -> tuple[Controller, Inbox]:
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     return controller, inbox
+
+
+class BrokerProxy:
+    """A TCP proxy in front of RabbitMQ that a test can take down and bring back, so the
+    services see the broker vanish (connections cut, new ones refused) without touching
+    the broker other tests use."""
+
+    def __init__(self, target: tuple[str, int] = ("127.0.0.1", 5672)):
+        self.target = target
+        self.port = free_port()
+        self._listener: socket.socket | None = None
+        self._sockets: set[socket.socket] = set()
+        self._lock = threading.Lock()
+
+    def url(self, vhost: str) -> str:
+        return f"amqp://guest:guest@127.0.0.1:{self.port}/{vhost}"
+
+    def start(self) -> None:
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen(64)
+        self._listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+
+    def stop(self) -> None:
+        """Refuse new connections and cut every open one."""
+        with self._lock:
+            if self._listener is not None:
+                # shutdown() wakes the thread blocked in accept(); close() alone would not.
+                with contextlib.suppress(OSError):
+                    self._listener.shutdown(socket.SHUT_RDWR)
+                self._listener.close()
+                self._listener = None
+            for sock in self._sockets:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+                sock.close()
+            self._sockets.clear()
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            try:
+                upstream = socket.create_connection(self.target)
+            except OSError:
+                client.close()
+                continue
+            with self._lock:
+                self._sockets.update((client, upstream))
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+
+    @staticmethod
+    def _pump(source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            with contextlib.suppress(OSError):
+                sink.shutdown(socket.SHUT_WR)

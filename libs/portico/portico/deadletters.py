@@ -57,6 +57,9 @@ def replay_dead_letters(broker_url: str, service: str, message_id: str | None = 
     """Send dead letters (all, or one by message id) back to `<service>.events`; return how many."""
     replayed = 0
     with Connection(broker_url, transport_options={"confirm_publish": True}) as connection:
+        # Fail (NotFound) before taking anything: the broker would confirm and drop a message sent
+        # to a queue that does not exist, and the dead letter would be acked and lost.
+        connection.channel().queue_declare(events_queue_name(service), passive=True)
         channel, messages = _take_all(connection, dead_queue_name(service))
         producer = Producer(connection.channel(), exchange=Exchange(""))
         for message in messages:
@@ -68,8 +71,10 @@ def replay_dead_letters(broker_url: str, service: str, message_id: str | None = 
                 message.body,
                 routing_key=events_queue_name(service),
                 headers=headers,
-                content_type=message.content_type,
-                content_encoding=message.content_encoding,
+                # Absent properties raise AttributeError on py-amqp's message; kombu would re-serialize
+                # a body without a content type, so send the bytes as they are.
+                content_type=message.properties.get("content_type") or "application/octet-stream",
+                content_encoding=message.properties.get("content_encoding") or "binary",
                 delivery_mode=2,
                 message_id=message.properties.get("message_id"),
                 type=message.properties.get("type"),

@@ -23,7 +23,7 @@ def build_consumer(settings: Settings, db: Database, inbox: Table, handlers: Map
         prefetch=settings.get_int("prefetch", 50),
         delivery_limit=settings.get_int("delivery_limit", 10),
         max_outage=float(settings.get("max_broker_outage", "300")),
-        kill_after_commit=settings.get("fault_kill_after_commit") == "1",
+        kill_after_commit=settings.get("fault_kill_after_commit"),
     )
     return EventConsumer(settings.service, db, inbox, handlers, settings.broker_url, options)
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from kombu import Connection, Consumer, Producer
+from kombu.exceptions import OperationalError
 from kombu.message import Message
 from sqlalchemy import Table
 from sqlalchemy.exc import IntegrityError
@@ -49,8 +50,9 @@ class ConsumerOptions:
     max_backoff: float = 5.0
     # A consumer that cannot reach the broker for this long exits so its supervisor restarts it.
     max_outage: float = 300.0
-    # Fault injection for the crash tests: die by SIGKILL after a commit, before its ack.
-    kill_after_commit: bool = False
+    # Fault injection for the crash tests: die by SIGKILL after committing a batch that
+    # holds an event of this type, before acking it.
+    kill_after_commit: str | None = None
 
 
 class EventConsumer:
@@ -73,7 +75,8 @@ class EventConsumer:
         self.consuming = threading.Event()
         self._dead_producer: Producer | None = None
         self._pending: list[Message] = []
-        self._connection_errors = (OSError, *Connection(broker_url).connection_errors)
+        # kombu re-raises a failed connect as its own OperationalError.
+        self._connection_errors = (OSError, OperationalError, *Connection(broker_url).connection_errors)
 
     # -- the loop ----------------------------------------------------------------------
     def run(self) -> int:
@@ -83,8 +86,9 @@ class EventConsumer:
         while not self.stopping.is_set():
             try:
                 self._consume_once()
-                outage_since, backoff = None, 0.2
             except self._connection_errors as error:
+                if self.consuming.is_set():  # it was connected: a new outage starts now
+                    outage_since, backoff = None, 0.2
                 self.consuming.clear()
                 now = time.monotonic()
                 outage_since = outage_since or now
@@ -107,6 +111,8 @@ class EventConsumer:
             transport_options={"confirm_publish": True},
         ) as connection:
             connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0)
+            # Deliveries of a lost connection cannot be acked; the broker redelivers them.
+            self._pending.clear()
             channel = connection.channel()
             queue = declare_service_topology(channel, self.service, self.handlers.keys(), self.options.delivery_limit)
             channel.basic_qos(0, self.options.prefetch, False)
@@ -144,7 +150,7 @@ class EventConsumer:
             outcomes = self.handle_batch([e for _, e in accepted])
         except Exception as error:  # the commit failed (e.g. the database is away): all go round again
             outcomes = [error] * len(accepted)
-        if self.options.kill_after_commit:
+        if self.options.kill_after_commit in {e.type for _, e in accepted}:
             os.kill(os.getpid(), signal.SIGKILL)
         failed = []
         for (message, event_), outcome in zip(accepted, outcomes, strict=True):
