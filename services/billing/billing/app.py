@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from billing import SERVICE
-from billing.api import customers, partners
+from billing.api import additional_fields, customer_activity, customer_comments, customers, partners
 from billing.errors import BillingError
 from billing.models import outbox
 from portico.db import Database
@@ -17,12 +17,12 @@ from portico.web import create_service_app, start_outbox_relay
 def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or load_settings(SERVICE)
     app, api = create_service_app(settings, Database(settings.database_url), title="Portico billing")
-    api.register_blueprint(customers.blp)
-    api.register_blueprint(partners.blp)
+    for module in (customers, customer_comments, customer_activity, additional_fields, partners):
+        api.register_blueprint(module.blp)
 
     @app.errorhandler(BillingError)
     def _domain_error(error: BillingError):
-        return problem_response(error.status, error.title, str(error))
+        return problem_response(error.status, error.title, str(error), **error.extensions)
 
     start_outbox_relay(app, outbox)
     return app

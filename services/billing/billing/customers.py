@@ -1,4 +1,9 @@
-"""The customer record: creation, changes, and the snapshot every event carries."""
+"""The customer record: creation, changes, and the snapshot every event carries.
+
+Every change bumps the revision, emits `billing.customer.updated` (and
+`billing.customer.status_changed` when the status moves) and lands on the activity
+timeline, all in the caller's transaction.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +14,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from billing import events
+from billing import activity, additional_values, events
+from billing.customer_queries import search_text_of
 from billing.errors import CustomerNotFound, InvalidStatusChange, LoginTaken, UnknownPartner
 from billing.models import BillingType, Customer, CustomerStatus, Partner
+from billing.money import amount_text
 
 EDITABLE_FIELDS = (
     "login",
@@ -27,6 +34,9 @@ EDITABLE_FIELDS = (
     "zip_code",
     "city",
     "geo",
+    "minimum_balance",
+    "grace_days",
+    "additional",
 )
 # Which statuses a customer may move to from each status (seed 004).
 STATUS_CHANGES = {
@@ -56,6 +66,9 @@ def snapshot(customer: Customer) -> dict[str, Any]:
         "zip_code": customer.zip_code,
         "city": customer.city,
         "geo": customer.geo,
+        "minimum_balance": amount_text(customer.minimum_balance),
+        "grace_days": customer.grace_days,
+        "additional": dict(customer.additional),
         "date_added": customer.date_added.isoformat(),
         "updated_at": customer.updated_at.isoformat(),
     }
@@ -86,37 +99,47 @@ def _assign(customer: Customer, values: dict[str, Any]) -> None:
             customer.geo_lng = value["lng"] if value else None
         else:
             setattr(customer, name, value)
+    customer.search_text = search_text_of(customer)
 
 
-def create_customer(session: Session, values: dict[str, Any], *, now: datetime) -> Customer:
+def create_customer(session: Session, values: dict[str, Any], *, now: datetime, actor: str) -> Customer:
+    defined = additional_values.definitions(session)
     _check_partner(session, values["partner_id"])
     _check_login_free(session, values["login"])
+    additional = additional_values.apply_values(defined, {}, values.get("additional", {}), creating=True)
     customer = Customer(
         status=CustomerStatus.NEW,
         billing_type=BillingType.RECURRING,
         emails=[],
         billing_emails=[],
         phones=[],
+        minimum_balance=0,
+        grace_days=0,
         date_added=now.date(),
         revision=1,
         created_at=now,
         updated_at=now,
     )
-    _assign(customer, values)
+    _assign(customer, values | {"additional": additional})
     session.add(customer)
     try:
         session.flush()
     except IntegrityError:  # a concurrent create took the login between check and insert
         raise LoginTaken(f"The login {values['login']!r} is taken.") from None
-    events.publish(
-        session, events.CUSTOMER_CREATED, snapshot(customer), aggregate_type="customer", aggregate_id=customer.id
-    )
+    created = snapshot(customer)
+    events.publish(session, events.CUSTOMER_CREATED, created, aggregate_type="customer", aggregate_id=customer.id)
+    empty: dict[str, Any] = {"emails": [], "billing_emails": [], "phones": [], "additional": {}}
+    changes = activity.field_changes(empty, created, EDITABLE_FIELDS)
+    activity.record(session, customer.id, activity.CUSTOMER_CREATED, changes, actor=actor, at=now)
     return customer
 
 
-def update_customer(session: Session, customer_id: int, changes: dict[str, Any], *, now: datetime) -> Customer:
+def update_customer(
+    session: Session, customer_id: int, changes: dict[str, Any], *, now: datetime, actor: str
+) -> Customer:
+    # Definitions are locked before the customer, in the order their own rules lock them.
+    defined = additional_values.definitions(session) if "additional" in changes else {}
     customer = get_customer(session, customer_id, for_update=True)
-    before = snapshot(customer)
     if "partner_id" in changes:
         _check_partner(session, changes["partner_id"])
     if "login" in changes:
@@ -124,6 +147,20 @@ def update_customer(session: Session, customer_id: int, changes: dict[str, Any],
     new_status = changes.get("status", customer.status)
     if new_status != customer.status and new_status not in STATUS_CHANGES[customer.status]:
         raise InvalidStatusChange(f"A customer cannot go from {customer.status} to {new_status}.")
+    if "additional" in changes:
+        merged = additional_values.apply_values(defined, customer.additional, changes["additional"], creating=False)
+        changes = changes | {"additional": merged}
+    return _change(session, customer, changes, now=now, actor=actor)
+
+
+def drop_additional_value(session: Session, customer: Customer, name: str, *, now: datetime, actor: str) -> None:
+    """Remove one additional value (its field is being removed) as a change of the customer."""
+    remaining = {key: value for key, value in customer.additional.items() if key != name}
+    _change(session, customer, {"additional": remaining}, now=now, actor=actor)
+
+
+def _change(session: Session, customer: Customer, changes: dict[str, Any], *, now: datetime, actor: str) -> Customer:
+    before = snapshot(customer)
     _assign(customer, changes)
     after = snapshot(customer)
     changed = sorted(k for k in after if k not in ("revision", "updated_at") and after[k] != before[k])
@@ -137,4 +174,23 @@ def update_customer(session: Session, customer_id: int, changes: dict[str, Any],
         raise LoginTaken(f"The login {changes.get('login')!r} is taken.") from None
     data = snapshot(customer) | {"changed": changed}
     events.publish(session, events.CUSTOMER_UPDATED, data, aggregate_type="customer", aggregate_id=customer.id)
+    fields = [name for name in EDITABLE_FIELDS if name in changed and name != "status"]  # in record order
+    if fields:
+        field_changes = activity.field_changes(before, after, fields)
+        activity.record(session, customer.id, activity.CUSTOMER_UPDATED, field_changes, actor=actor, at=now)
+    if "status" in changed:
+        _status_changed(session, customer, before["status"], now=now, actor=actor)
     return customer
+
+
+def _status_changed(session: Session, customer: Customer, old_status: str, *, now: datetime, actor: str) -> None:
+    data = {
+        "id": customer.id,
+        "revision": customer.revision,
+        "old_status": old_status,
+        "new_status": customer.status,
+        "changed_at": now.isoformat(),
+    }
+    events.publish(session, events.CUSTOMER_STATUS_CHANGED, data, aggregate_type="customer", aggregate_id=customer.id)
+    change = {"field": "status", "old": old_status, "new": customer.status}
+    activity.record(session, customer.id, activity.CUSTOMER_STATUS_CHANGED, [change], actor=actor, at=now)

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from billing import SERVICE, customers
+from billing import SERVICE, activity, customers
 from billing.models import Partner
 from portico.db import Database
 from portico.settings import load_settings
@@ -39,7 +39,7 @@ def load_demo_data(db: Database, now: datetime) -> bool:
         session.flush()
         for index, values in enumerate(CUSTOMERS):
             partner = partners[index % len(partners)]
-            customers.create_customer(session, {**values, "partner_id": partner.id}, now=now)
+            customers.create_customer(session, {**values, "partner_id": partner.id}, now=now, actor=activity.SYSTEM)
     return True
 
 

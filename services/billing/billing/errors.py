@@ -1,9 +1,21 @@
-"""Billing's domain errors; the API maps each to a problem+json answer in one place."""
+"""Billing's domain errors; the API maps each to a problem+json answer in one place (app.py).
+
+An error may carry extensions for the problem document: `errors` (field errors, shaped
+as marshmallow shapes them) or the ids a bulk request failed on.
+"""
+
+from __future__ import annotations
+
+from typing import Any
 
 
 class BillingError(Exception):
     status = 422
     title = "Unprocessable request"
+
+    def __init__(self, detail: str, **extensions: Any):
+        super().__init__(detail)
+        self.extensions = extensions
 
 
 class NotFound(BillingError):
@@ -16,8 +28,21 @@ class Conflict(BillingError):
     title = "Conflict"
 
 
+class InvalidFields(BillingError):
+    """Input that passed the schema but breaks a rule of the domain; `errors` maps field paths to messages."""
+
+    title = "Invalid request"
+
+    def __init__(self, errors: dict[str, Any], detail: str = "One or more fields are invalid."):
+        super().__init__(detail, errors=errors)
+
+
 class CustomerNotFound(NotFound):
     pass
+
+
+class CustomersNotFound(NotFound):
+    """Some ids of a bulk request name no customer (`ids` says which)."""
 
 
 class LoginTaken(Conflict):
@@ -30,3 +55,19 @@ class UnknownPartner(BillingError):
 
 class InvalidStatusChange(Conflict):
     pass
+
+
+class CustomerNotDeletable(Conflict):
+    """Only Inactive customers may be deleted (`ids` says which are not)."""
+
+
+class AdditionalFieldNotFound(NotFound):
+    pass
+
+
+class AdditionalFieldExists(Conflict):
+    pass
+
+
+class ChoiceInUse(Conflict):
+    """A choice cannot be removed while customers hold it."""

@@ -12,6 +12,8 @@ from portico.events import emit, new_event
 
 CUSTOMER_CREATED = "billing.customer.created"
 CUSTOMER_UPDATED = "billing.customer.updated"
+CUSTOMER_STATUS_CHANGED = "billing.customer.status_changed"
+CUSTOMER_DELETED = "billing.customer.deleted"
 
 
 def publish(session: Session, event_type: str, data: dict[str, Any], *, aggregate_type: str, aggregate_id: Any) -> None:

@@ -1,12 +1,21 @@
+import json
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis.configuration import set_hypothesis_home_dir
+from sqlalchemy import func, select
 
 from billing.app import create_app
+from billing.models import outbox
 from portico.auth import customer_token, operator_token
+from portico.events.schemas import validate_event
 from portico.settings import load_settings
 
 MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
+
+# Hypothesis keeps its caches out of the work tree (pytest warns about a `.hypothesis` it skips).
+set_hypothesis_home_dir(str(Path(tempfile.gettempdir()) / "portico-hypothesis"))
 
 
 @pytest.fixture
@@ -43,3 +52,83 @@ def as_customer(settings):
 @pytest.fixture
 def partner(client, operator):
     return client.post("/admin/v1/partners", json={"name": "Main ISP"}, headers=operator).get_json()
+
+
+@pytest.fixture
+def db(app):
+    """The app's database, for asserting what it holds."""
+    return app.extensions["portico.db"]
+
+
+@pytest.fixture
+def as_operator(settings):
+    def headers(name: str) -> dict:
+        return {"Authorization": f"Bearer {operator_token(settings.jwt_secret, operator=name)}"}
+
+    return headers
+
+
+def customer_body(partner_id: int, **changes) -> dict:
+    body = {
+        "login": "jane.doe",
+        "full_name": "Jane Doe",
+        "emails": ["jane@example.com"],
+        "phones": ["+44 20 7946 0000"],
+        "partner_id": partner_id,
+        "location": "North",
+        "street": "1 High Street",
+        "zip_code": "AB1 2CD",
+        "city": "Springfield",
+    }
+    return body | changes
+
+
+@pytest.fixture
+def body_of_customer(partner):
+    """A valid create body for the test partner, with `changes` applied."""
+
+    def body(**changes) -> dict:
+        return customer_body(partner["id"], **changes)
+
+    return body
+
+
+@pytest.fixture
+def make_customer(client, operator, partner):
+    """Create a customer through the API (status moved afterwards if asked) and return its record."""
+
+    def make(status: str | None = None, **changes) -> dict:
+        response = client.post("/admin/v1/customers", json=customer_body(partner["id"], **changes), headers=operator)
+        assert response.status_code == 201, response.get_json()
+        record = response.get_json()
+        if status is not None and status != record["status"]:
+            url = f"/admin/v1/customers/{record['id']}"
+            record = client.patch(url, json={"status": status}, headers=operator).get_json()
+            assert record["status"] == status
+        return record
+
+    return make
+
+
+@pytest.fixture
+def outbox_events(db):
+    """The events in the outbox, oldest first, each validated against its contract."""
+
+    def read(event_type: str | None = None) -> list[dict]:
+        with db.reading() as session:
+            payloads = session.execute(select(outbox.c.payload).order_by(outbox.c.seq)).scalars().all()
+        found = [json.loads(payload) for payload in payloads]
+        for event in found:
+            validate_event(event)
+        return [e for e in found if event_type is None or e["type"] == event_type]
+
+    return read
+
+
+@pytest.fixture
+def count_rows(db):
+    def count(model) -> int:
+        with db.reading() as session:
+            return session.scalar(select(func.count()).select_from(model))
+
+    return count

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import select
 import signal
 import threading
 import time
@@ -128,9 +129,10 @@ class EventConsumer:
                     connection.heartbeat_check()
                     continue
                 # Take what has already arrived too, and apply it all in one transaction.
-                while len(self._pending) < self.options.prefetch:
+                sock = connection.connection.sock
+                while len(self._pending) < self.options.prefetch and select.select([sock], [], [], 0)[0]:
                     try:
-                        connection.drain_events(timeout=0.0005)
+                        connection.drain_events(timeout=0.01)
                     except TimeoutError:
                         break
                 batch = self._pending[:]
@@ -185,10 +187,19 @@ class EventConsumer:
     def handle_batch(self, events: list[Event]) -> list[str | Exception]:
         """Apply each event's effect once, all in one transaction.
 
-        Each event has a savepoint of its own holding its inbox row and its effect, so a
-        failing handler undoes only its own event. The outcome per event: "handled",
-        "duplicate" (its inbox row existed), or the handler's exception.
+        First all together: the batch's inbox rows in one insert, then each handler. Should
+        that fail (a duplicate among them, or a failing handler) it is rolled back and done
+        again with a savepoint per event holding its inbox row and its effect, so a failing
+        handler undoes only its own event. Handlers only write to the database, so running
+        one twice this way has one effect. The outcome per event: "handled", "duplicate"
+        (its inbox row existed), or the handler's exception.
         """
+        try:
+            return self._handle_together(events)
+        except Exception as error:
+            if len(events) == 1:  # nothing to tell apart: it was a duplicate, or its handler failed
+                with self.db.reading() as session:
+                    return ["duplicate" if self._already_processed(session, events[0].id) else error]
         outcomes: list[str | Exception] = []
         with self.db.transaction() as session:
             for event_ in events:
@@ -196,17 +207,26 @@ class EventConsumer:
                     outcomes.append(self._handle_one(session, event_))
         return outcomes
 
+    def _inbox_row(self, event_: Event) -> dict:
+        return {
+            "consumer": self.service,
+            "event_id": event_.id,
+            "event_type": event_.type,
+            "processed_at": datetime.now(UTC),
+        }
+
+    def _handle_together(self, events: list[Event]) -> list[str]:
+        with self.db.transaction() as session:
+            session.execute(self.inbox.insert(), [self._inbox_row(e) for e in events])
+            for event_ in events:
+                with context.bound(request=event_.id, correlation=event_.correlation_id, causation=event_.id):
+                    self.handlers[event_.type](session, event_)
+        return ["handled"] * len(events)
+
     def _handle_one(self, session: Session, event_: Event) -> str | Exception:
         try:
             with session.begin_nested():
-                session.execute(
-                    self.inbox.insert().values(
-                        consumer=self.service,
-                        event_id=event_.id,
-                        event_type=event_.type,
-                        processed_at=datetime.now(UTC),
-                    )
-                )
+                session.execute(self.inbox.insert().values(**self._inbox_row(event_)))
                 session.flush()
                 self.handlers[event_.type](session, event_)
             return "handled"

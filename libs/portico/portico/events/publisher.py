@@ -1,8 +1,9 @@
-"""Publishing a batch of events with publisher confirms, waiting once for the whole batch.
+"""Publishing events with publisher confirms, without waiting for each confirm in turn.
 
-Waiting for each confirm in turn costs a round trip per event; here the batch is sent,
-then the broker's acks (often one `multiple` ack for many) are awaited together. Only the
-events the broker acked are reported as published; the rest stay for the next attempt.
+`send` puts events on the wire at once; `collect` gathers the broker's acks and nacks
+(often one `multiple` ack for many events) as they arrive. So a relay can keep sending
+new events while earlier ones await their confirm, and an event is reported published
+only once the broker has acked it.
 """
 
 from __future__ import annotations
@@ -20,11 +21,12 @@ from portico.events.topology import declare_exchanges, events_exchange
 
 
 class PublishFailed(Exception):
-    """The broker did not confirm every event of a batch in time."""
+    """The broker refused events, or did not confirm them in time."""
 
 
 @dataclass(frozen=True)
 class OutgoingEvent:
+    seq: int
     id: str
     type: str
     payload: str
@@ -36,19 +38,22 @@ class ConfirmingPublisher:
         self.broker_url = broker_url
         self.confirm_timeout = confirm_timeout
         self._connection: Connection | None = None
-        self._channel = None
         self._producer: Producer | None = None
         self._next_tag = 1
-        self._acked_up_to = 0
-        self._acked: set[int] = set()
-        self._nacked: set[int] = set()
+        self._in_flight: dict[int, tuple[OutgoingEvent, float]] = {}
+        self._acked: list[OutgoingEvent] = []
+        self._nacked: list[OutgoingEvent] = []
 
-    def publish(self, events: Sequence[OutgoingEvent]) -> list[OutgoingEvent]:
-        """Send the events; return those the broker confirmed (in order)."""
+    @property
+    def in_flight(self) -> int:
+        return len(self._in_flight)
+
+    def send(self, events: Sequence[OutgoingEvent]) -> None:
+        """Put the events on the wire; their confirms arrive later (see `collect`)."""
         if not events:
-            return []
+            return
         self._connect()
-        tags = []
+        now = time.monotonic()
         for event in events:
             self._producer.publish(
                 event.payload.encode(),
@@ -64,50 +69,57 @@ class ConfirmingPublisher:
                 headers={"x-correlation-id": event.correlation_id or ""},
                 retry=False,
             )
-            tags.append(self._next_tag)
+            self._in_flight[self._next_tag] = (event, now)
             self._next_tag += 1
-        self._await_confirms(tags[-1])
-        confirmed = [e for e, tag in zip(events, tags, strict=True) if self._is_acked(tag)]
-        for event in confirmed:
+
+    def collect(self, timeout: float) -> tuple[list[OutgoingEvent], list[OutgoingEvent]]:
+        """Wait up to `timeout` for confirms; return the events acked and nacked since the last call."""
+        if self._in_flight:
+            with contextlib.suppress(TimeoutError, socket.timeout):
+                self._connection.drain_events(timeout=timeout)
+            oldest = min(sent for _, sent in self._in_flight.values()) if self._in_flight else None
+            if oldest is not None and time.monotonic() - oldest > self.confirm_timeout:
+                raise PublishFailed(f"no confirm from the broker in {self.confirm_timeout} s")
+        acked, nacked = self._acked, self._nacked
+        self._acked, self._nacked = [], []
+        for event in acked:
             metrics.events_published.labels(event.type).inc()
-        if len(confirmed) < len(events):
-            raise PublishFailed(f"the broker refused {len(events) - len(confirmed)} of {len(events)} events")
+        return acked, nacked
+
+    def publish(self, events: Sequence[OutgoingEvent]) -> list[OutgoingEvent]:
+        """Send the events and wait for all their confirms; raise unless every one was acked."""
+        self.send(events)
+        confirmed: list[OutgoingEvent] = []
+        while self._in_flight:
+            acked, nacked = self.collect(timeout=1.0)
+            confirmed += acked
+            if nacked:
+                raise PublishFailed(f"the broker refused {len(nacked)} events")
+        confirmed += self.collect(timeout=0)[0]
         return confirmed
 
     def close(self) -> None:
+        """Drop the connection; events still in flight are forgotten (their rows stay unpublished)."""
         if self._connection is not None:
             with contextlib.suppress(Exception):  # the connection may be broken already
                 self._connection.release()
-        self._connection = self._channel = self._producer = None
+        self._connection = self._producer = None
+        self._in_flight.clear()
+        self._acked, self._nacked = [], []
 
-    # -- confirms ----------------------------------------------------------------------
-    def _is_acked(self, tag: int) -> bool:
-        return tag not in self._nacked and (tag <= self._acked_up_to or tag in self._acked)
-
-    def _settled(self, tag: int) -> bool:
-        return tag <= self._acked_up_to or tag in self._acked or tag in self._nacked
-
-    def _await_confirms(self, last_tag: int) -> None:
-        deadline = time.monotonic() + self.confirm_timeout
-        while not self._settled(last_tag):
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                self.close()
-                raise PublishFailed("no confirm from the broker in time")
-            with contextlib.suppress(TimeoutError, socket.timeout):
-                self._connection.drain_events(timeout=min(remaining, 1.0))
+    # -- the broker's answers ----------------------------------------------------------
+    def _settle(self, delivery_tag: int, multiple: bool, into: list[OutgoingEvent]) -> None:
+        tags = [t for t in self._in_flight if t <= delivery_tag] if multiple else [delivery_tag]
+        for tag in tags:
+            entry = self._in_flight.pop(tag, None)
+            if entry is not None:
+                into.append(entry[0])
 
     def _on_ack(self, delivery_tag: int, multiple: bool) -> None:
-        if multiple:
-            self._acked_up_to = max(self._acked_up_to, delivery_tag)
-        else:
-            self._acked.add(delivery_tag)
+        self._settle(delivery_tag, multiple, self._acked)
 
     def _on_nack(self, delivery_tag: int, multiple: bool) -> None:
-        if multiple:
-            self._nacked.update(t for t in range(self._acked_up_to + 1, delivery_tag + 1) if t not in self._acked)
-        else:
-            self._nacked.add(delivery_tag)
+        self._settle(delivery_tag, multiple, self._nacked)
 
     def _on_return(self, exc, exchange, routing_key, message) -> None:
         # A mandatory publish no queue is bound for: nobody subscribes to this type (yet).
@@ -115,9 +127,6 @@ class ConfirmingPublisher:
 
     def _connect(self) -> None:
         if self._connection is not None:
-            # Forget settled tags from earlier batches; the channel's numbering goes on.
-            self._acked = {t for t in self._acked if t > self._acked_up_to}
-            self._nacked.clear()
             return
         connection = Connection(self.broker_url, heartbeat=30, connect_timeout=5)
         connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0)
@@ -127,6 +136,5 @@ class ConfirmingPublisher:
         channel.events["basic_ack"].add(self._on_ack)
         channel.events["basic_nack"].add(self._on_nack)
         channel.events["basic_return"].add(self._on_return)
-        self._connection, self._channel, self._producer = connection, channel, Producer(channel)
-        self._next_tag, self._acked_up_to = 1, 0
-        self._acked, self._nacked = set(), set()
+        self._connection, self._producer = connection, Producer(channel)
+        self._next_tag = 1

@@ -1,0 +1,40 @@
+"""Amounts of money: `Decimal` with two places, carried in JSON as strings ("12.50").
+
+The one rounding rule of billing lives here. Input is never rounded silently: an amount
+with more than two places is refused, so what an operator typed is what is stored.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+# NUMERIC(12, 2): ten digits before the point.
+LIMIT = Decimal("10000000000")
+
+
+class InvalidAmount(ValueError):
+    pass
+
+
+def parse_amount(value: object) -> Decimal:
+    """The amount `value` (a string or a JSON number) names, with exactly two places."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
+        raise InvalidAmount('Not an amount: use a string such as "12.50".')
+    try:
+        amount = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise InvalidAmount('Not an amount: use a string such as "12.50".') from None
+    if not amount.is_finite():
+        raise InvalidAmount('Not an amount: use a string such as "12.50".')
+    if abs(amount) >= LIMIT:
+        raise InvalidAmount(f"Amounts must be below {LIMIT:,} in size.")
+    if amount != amount.quantize(CENT):
+        raise InvalidAmount("Use at most two decimal places.")
+    return amount.quantize(CENT) if amount else ZERO  # never "-0.00"
+
+
+def amount_text(amount: Decimal) -> str:
+    """The amount as JSON carries it: "12.50"."""
+    return f"{Decimal(amount).quantize(CENT):f}"
