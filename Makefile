@@ -23,9 +23,12 @@ migrate: install
 demo-data: migrate
 	$(BIN)/python -m billing.demo
 
-run: demo-data
-	@$(BIN)/python -m portico.banner
-	WEB_CONCURRENCY=$${WEB_CONCURRENCY:-1} $(BIN)/honcho start -f Procfile
+# RabbitMQ at BROKER_URL (default localhost) when it answers, else kombu's file transport under var/broker.
+run: install
+	@export BROKER_URL="$$($(BIN)/python -m portico.broker)" && \
+	$(MAKE) --no-print-directory demo-data && \
+	$(BIN)/python -m portico.banner && \
+	WEB_CONCURRENCY=$${WEB_CONCURRENCY:-1} exec $(BIN)/honcho start -f Procfile
 
 lint: install
 	$(BIN)/ruff check .

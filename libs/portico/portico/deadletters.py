@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from kombu import Connection, Producer
 from kombu.entity import Exchange
 
+from portico.broker import connect
 from portico.events.topology import dead_queue_name, events_queue_name
 
 
@@ -45,7 +46,7 @@ def _describe(message) -> DeadLetter:
 
 def list_dead_letters(broker_url: str, service: str) -> list[DeadLetter]:
     """What waits in `<service>.dead`, left in place."""
-    with Connection(broker_url) as connection:
+    with connect(broker_url) as connection:
         channel, messages = _take_all(connection, dead_queue_name(service))
         found = [_describe(m) for m in messages]
         for message in messages:
@@ -56,7 +57,7 @@ def list_dead_letters(broker_url: str, service: str) -> list[DeadLetter]:
 def replay_dead_letters(broker_url: str, service: str, message_id: str | None = None) -> int:
     """Send dead letters (all, or one by message id) back to `<service>.events`; return how many."""
     replayed = 0
-    with Connection(broker_url, transport_options={"confirm_publish": True}) as connection:
+    with connect(broker_url, transport_options={"confirm_publish": True}) as connection:
         # Fail (NotFound) before taking anything: the broker would confirm and drop a message sent
         # to a queue that does not exist, and the dead letter would be acked and lost.
         connection.channel().queue_declare(events_queue_name(service), passive=True)

@@ -7,10 +7,10 @@ import uuid
 
 from flask import Flask, Response, g, request
 from flask_smorest import Api
-from kombu import Connection
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from portico import context, metrics
+from portico.broker import connect
 from portico.db import Database
 from portico.logs import configure_logging
 from portico.problems import problem_response, register_problem_handlers
@@ -21,7 +21,7 @@ REQUEST_ID_HEADER = "X-Request-ID"
 
 def broker_reachable(url: str) -> bool:
     try:
-        with Connection(url, connect_timeout=2) as connection:
+        with connect(url, connect_timeout=2) as connection:
             connection.ensure_connection(max_retries=1)
         return True
     except Exception:

@@ -51,12 +51,11 @@ def run_worker(
 def declare_queues(settings: Settings, event_types: Iterable[str]) -> bool:
     """Declare the service's queue and bindings now (at migration time), so that events
     published before its first worker starts are kept for it. False if the broker is away."""
-    from kombu import Connection
-
+    from portico.broker import connect
     from portico.events.topology import declare_service_topology
 
     try:
-        with Connection(settings.broker_url, connect_timeout=5) as connection:
+        with connect(settings.broker_url, connect_timeout=5) as connection:
             connection.ensure_connection(max_retries=1, interval_start=0)
             declare_service_topology(
                 connection.channel(), settings.service, event_types, settings.get_int("delivery_limit", 10)

@@ -30,6 +30,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from portico import context, metrics
+from portico.broker import connect, is_file_transport
 from portico.events.envelope import Event
 from portico.events.schemas import InvalidEvent, validate_event
 from portico.events.topology import DEFAULT_DELIVERY_LIMIT, dead_exchange, declare_service_topology
@@ -77,7 +78,9 @@ class EventConsumer:
         self._dead_producer: Producer | None = None
         self._pending: list[Message] = []
         # kombu re-raises a failed connect as its own OperationalError.
-        self._connection_errors = (OSError, OperationalError, *Connection(broker_url).connection_errors)
+        self._connection_errors = (OSError, OperationalError, *connect(broker_url).connection_errors)
+        self._file_transport = is_file_transport(broker_url)
+        self._deliveries: dict[str, int] = {}  # the file transport counts no deliveries: we do
 
     # -- the loop ----------------------------------------------------------------------
     def run(self) -> int:
@@ -105,7 +108,7 @@ class EventConsumer:
         self.stopping.set()
 
     def _consume_once(self) -> None:
-        with Connection(
+        with connect(
             self.broker_url,
             heartbeat=self.options.heartbeat,
             connect_timeout=5,
@@ -129,8 +132,7 @@ class EventConsumer:
                     connection.heartbeat_check()
                     continue
                 # Take what has already arrived too, and apply it all in one transaction.
-                sock = connection.connection.sock
-                while len(self._pending) < self.options.prefetch and select.select([sock], [], [], 0)[0]:
+                while len(self._pending) < self.options.prefetch and self._more_waiting(connection):
                     try:
                         connection.drain_events(timeout=0.01)
                     except TimeoutError:
@@ -141,6 +143,12 @@ class EventConsumer:
             # Stop taking messages; those in hand were finished and acked by now.
             consumer.cancel()
             self.consuming.clear()
+
+    def _more_waiting(self, connection: Connection) -> bool:
+        """Whether further deliveries have already arrived (RabbitMQ: the socket is readable)."""
+        if self._file_transport:
+            return False
+        return bool(select.select([connection.connection.sock], [], [], 0)[0])
 
     # -- a batch of deliveries ---------------------------------------------------------
     def _process(self, messages: list[Message]) -> None:
@@ -244,7 +252,7 @@ class EventConsumer:
     def _retry_or_dead_letter(self, failed: list[tuple[Message, Event, Exception]]) -> None:
         retry = []
         for message, event_, error in failed:
-            deliveries = int((message.headers or {}).get("x-delivery-count", 0)) + 1
+            deliveries = self._delivery_number(message, event_)
             reason = f"{type(error).__name__}: {error}"
             if deliveries >= self.options.delivery_limit:
                 self._dead_letter(message, f"handler failed {deliveries} times: {reason}", event_.type)
@@ -263,6 +271,12 @@ class EventConsumer:
             self.stopping.wait(min(0.05 * 2 ** max(d for _, d in retry), self.options.max_backoff))
             for message, _ in retry:
                 message.requeue()
+
+    def _delivery_number(self, message: Message, event_: Event) -> int:
+        if not self._file_transport:
+            return int((message.headers or {}).get("x-delivery-count", 0)) + 1
+        self._deliveries[event_.id] = self._deliveries.get(event_.id, 0) + 1
+        return self._deliveries[event_.id]
 
     def _dead_letter(self, message: Message, reason: str, event_type: str) -> None:
         log.error("dead-lettering a message: %s", reason, extra={"event_type": event_type})

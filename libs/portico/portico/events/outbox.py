@@ -140,7 +140,7 @@ class OutboxRelay:
                     self._wakeup.clear()
                     next_read = time.monotonic() + self.poll_interval
                     self._send_unpublished()
-                if self._publisher.in_flight:
+                if self._publisher.unreported:
                     self._mark(*self._publisher.collect(timeout=0.001))
                 else:
                     self._wakeup.wait(max(0.0, next_read - time.monotonic()))

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from kombu import Connection, Producer
 
 from portico import metrics
+from portico.broker import connect, is_file_transport
 from portico.events.topology import declare_exchanges, events_exchange
 
 
@@ -43,10 +44,16 @@ class ConfirmingPublisher:
         self._in_flight: dict[int, tuple[OutgoingEvent, float]] = {}
         self._acked: list[OutgoingEvent] = []
         self._nacked: list[OutgoingEvent] = []
+        self._file_transport = is_file_transport(broker_url)
 
     @property
     def in_flight(self) -> int:
         return len(self._in_flight)
+
+    @property
+    def unreported(self) -> bool:
+        """Whether some events are settled (acked or nacked) and not yet returned by `collect`."""
+        return bool(self._in_flight or self._acked or self._nacked)
 
     def send(self, events: Sequence[OutgoingEvent]) -> None:
         """Put the events on the wire; their confirms arrive later (see `collect`)."""
@@ -70,11 +77,13 @@ class ConfirmingPublisher:
                 retry=False,
             )
             self._in_flight[self._next_tag] = (event, now)
+            if self._file_transport:  # written to its file: as good as confirmed
+                self._settle(self._next_tag, False, self._acked)
             self._next_tag += 1
 
     def collect(self, timeout: float) -> tuple[list[OutgoingEvent], list[OutgoingEvent]]:
         """Wait up to `timeout` for confirms; return the events acked and nacked since the last call."""
-        if self._in_flight:
+        if self._in_flight and not self._file_transport:
             with contextlib.suppress(TimeoutError, socket.timeout):
                 self._connection.drain_events(timeout=timeout)
             oldest = min(sent for _, sent in self._in_flight.values()) if self._in_flight else None
@@ -128,13 +137,14 @@ class ConfirmingPublisher:
     def _connect(self) -> None:
         if self._connection is not None:
             return
-        connection = Connection(self.broker_url, heartbeat=30, connect_timeout=5)
+        connection = connect(self.broker_url, heartbeat=30, connect_timeout=5)
         connection.ensure_connection(max_retries=1, interval_start=0, interval_step=0)
         channel = connection.channel()
         declare_exchanges(channel)
-        channel.confirm_select()
-        channel.events["basic_ack"].add(self._on_ack)
-        channel.events["basic_nack"].add(self._on_nack)
-        channel.events["basic_return"].add(self._on_return)
+        if not self._file_transport:
+            channel.confirm_select()
+            channel.events["basic_ack"].add(self._on_ack)
+            channel.events["basic_nack"].add(self._on_nack)
+            channel.events["basic_return"].add(self._on_return)
         self._connection, self._producer = connection, Producer(channel)
         self._next_tag = 1
