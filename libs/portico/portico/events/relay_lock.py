@@ -42,6 +42,8 @@ class RelayLock:
             self._fd = None
         if self._pg is not None:
             with contextlib.suppress(Exception):
+                # Close the database session itself: back in the pool it would keep the lock.
+                self._pg.invalidate()
                 self._pg.close()
             self._pg = None
 
