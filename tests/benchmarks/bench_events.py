@@ -37,7 +37,6 @@ outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
 effects = Table("effects", metadata, Column("event_id", String(36), primary_key=True), Column("effect_at", Float))
 EVENT_TYPE = "billing.customer.created"
-COMMITTED: dict = {}
 
 
 def customer(n: int) -> dict:
@@ -88,7 +87,6 @@ def run_portico(broker: str, n: int, pace: float | None, tmp: Path) -> tuple[flo
         with db.transaction() as session:
             emit(session, outbox, event, aggregate_type="customer", aggregate_id=i + 1)
         committed[event.id] = time.time()
-        COMMITTED[event.id] = committed[event.id]
     while True:
         with consumer_db.reading() as session:
             rows = session.execute(select(effects.c.event_id, effects.c.effect_at)).all()

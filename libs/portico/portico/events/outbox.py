@@ -12,14 +12,17 @@ NOTIFY; and it polls, so a broker outage only delays.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
 import queue
+import socket
 import threading
 import time
 import weakref
 from datetime import UTC, datetime
+from select import select as wait_readable
 from typing import Any
 
 from sqlalchemy import Table, func, select, text, update
@@ -34,6 +37,7 @@ log = logging.getLogger(__name__)
 
 _EMITTED = "portico_outbox_emitted"
 NOTIFY_CHANNEL = "portico_outbox"
+MARK_INTERVAL = 0.05  # seconds the marker gathers confirmed events before one write
 _relays: weakref.WeakSet[OutboxRelay] = weakref.WeakSet()
 
 
@@ -84,6 +88,11 @@ class OutboxRelay:
         # Other processes' commits wake a PostgreSQL relay by NOTIFY; on SQLite it polls for them.
         self.poll_interval = poll_interval or (1.0 if db.is_postgres else 0.2)
         self._wakeup = threading.Event()
+        # Also a byte on this socket pair, so a relay waiting for confirms on the broker's
+        # socket wakes as soon as new events are committed.
+        self._wake_r, self._wake_w = socket.socketpair()
+        self._wake_r.setblocking(False)
+        self._wake_w.setblocking(False)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._pid: int | None = None
@@ -123,6 +132,8 @@ class OutboxRelay:
 
     def wake(self) -> None:
         self._wakeup.set()
+        with contextlib.suppress(BlockingIOError, OSError):  # a byte is pending already: enough
+            self._wake_w.send(b"!")
 
     @property
     def leading(self) -> bool:
@@ -141,7 +152,7 @@ class OutboxRelay:
                     next_read = time.monotonic() + self.poll_interval
                     self._send_unpublished()
                 if self._publisher.unreported:
-                    self._mark(*self._publisher.collect(timeout=0.001))
+                    self._await_confirms_or_wake(next_read)
                 else:
                     self._wakeup.wait(max(0.0, next_read - time.monotonic()))
                 backoff = 0.2
@@ -154,6 +165,19 @@ class OutboxRelay:
                 backoff = min(backoff * 2, 5.0)
 
     # -- steps -------------------------------------------------------------------------
+    def _await_confirms_or_wake(self, next_read: float) -> None:
+        """Wait for the broker's confirms, but no longer than until a commit wakes the relay."""
+        sock = self._publisher.socket
+        if sock is None:  # the file transport: nothing to wait for
+            self._mark(*self._publisher.collect(timeout=0))
+            return
+        timeout = max(0.0, min(0.05, next_read - time.monotonic()))
+        readable, _, _ = wait_readable([sock, self._wake_r], [], [], timeout)
+        if self._wake_r in readable:
+            with contextlib.suppress(BlockingIOError):
+                self._wake_r.recv(4096)
+        self._mark(*self._publisher.collect(timeout=0.01 if sock in readable else 0))
+
     def _unpublished(self, limit: int) -> list[OutgoingEvent]:
         table = self.outbox
         query = (
@@ -194,6 +218,9 @@ class OutboxRelay:
                 seqs = self._confirmed.get(timeout=0.5)
             except queue.Empty:
                 continue
+            # Gather a while: fewer, larger writes leave the database's write lock to the
+            # transactions that matter, and the events are already on the broker.
+            self._stop.wait(MARK_INTERVAL)
             while not self._confirmed.empty():
                 seqs += self._confirmed.get_nowait()
             try:

@@ -51,6 +51,13 @@ class ConfirmingPublisher:
         return len(self._in_flight)
 
     @property
+    def socket(self):
+        """The broker connection's socket to wait on, if any (none for the file transport)."""
+        if self._connection is None or self._file_transport:
+            return None
+        return self._connection.connection.sock
+
+    @property
     def unreported(self) -> bool:
         """Whether some events are settled (acked or nacked) and not yet returned by `collect`."""
         return bool(self._in_flight or self._acked or self._nacked)
@@ -83,7 +90,7 @@ class ConfirmingPublisher:
 
     def collect(self, timeout: float) -> tuple[list[OutgoingEvent], list[OutgoingEvent]]:
         """Wait up to `timeout` for confirms; return the events acked and nacked since the last call."""
-        if self._in_flight and not self._file_transport:
+        if self._in_flight and not self._file_transport and timeout > 0:
             with contextlib.suppress(TimeoutError, socket.timeout):
                 self._connection.drain_events(timeout=timeout)
             oldest = min(sent for _, sent in self._in_flight.values()) if self._in_flight else None
