@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from portal_bff import events, password_tokens, passwords
-from portal_bff.models import PortalAccount, TokenPurpose
+from portal_bff import events, lockout, password_tokens, passwords, sessions, upserts
+from portal_bff.models import AccountEmail, PortalAccount, TokenPurpose
+from portal_bff.times import rfc3339
 from portico.events.consumer import RetryLater
 
 DEFAULT_SET_PASSWORD_TTL = timedelta(hours=72)
-
-
-def rfc3339(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-
-
-def _insert(session: Session):
-    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
 def _wait_if_login_held(session: Session, customer_id: int, login: str) -> None:
@@ -49,9 +42,8 @@ def provision_account(
     """
     now = now.astimezone(UTC)
     _wait_if_login_held(session, customer["id"], customer["login"])
-    insert = _insert(session)
     claimed = session.scalar(
-        insert(PortalAccount.__table__)
+        upserts.insert(session, PortalAccount.__table__)
         .values(
             customer_id=customer["id"],
             login=customer["login"],
@@ -60,7 +52,6 @@ def provision_account(
             customer_revision=customer["revision"],
             password_hash=None,
             must_change_password=False,
-            failed_logins=0,
             created_at=now,
             updated_at=now,
         )
@@ -69,6 +60,7 @@ def provision_account(
     )
     if claimed is None:
         return None
+    _replace_emails(session, customer["id"], customer.get("emails", ()))
     token, expires_at = password_tokens.issue_token(
         session, customer["id"], TokenPurpose.SET_PASSWORD, now=now, ttl=ttl
     )
@@ -114,13 +106,39 @@ def apply_customer_update(session: Session, customer: dict[str, Any], *, now: da
             updated_at=now.astimezone(UTC),
         )
     ).rowcount
+    if changed == 1:
+        _replace_emails(session, customer["id"], customer.get("emails", ()))
     return changed == 1
+
+
+def _replace_emails(session: Session, customer_id: int, emails: Iterable[str]) -> None:
+    # Case-folded: a reset asked for "Jane@Example.com" finds "jane@example.com".
+    session.execute(delete(AccountEmail).where(AccountEmail.customer_id == customer_id))
+    session.add_all(
+        AccountEmail(customer_id=customer_id, email=email) for email in sorted({e.casefold() for e in emails})
+    )
+    session.flush()
+
+
+def find_accounts(session: Session, *, login: str | None = None, email: str | None = None) -> list[PortalAccount]:
+    """The account with this login, or every account with this contact email (a family may share one)."""
+    if login is not None:
+        return list(session.scalars(select(PortalAccount).where(PortalAccount.login == login)))
+    return list(
+        session.scalars(
+            select(PortalAccount)
+            .join(AccountEmail, AccountEmail.customer_id == PortalAccount.customer_id)
+            .where(AccountEmail.email == (email or "").casefold())
+            .order_by(PortalAccount.customer_id)
+        )
+    )
 
 
 def set_password(session: Session, token: str, password: str, *, now: datetime) -> PortalAccount:
     """Set the password of the account a set/reset link belongs to, using the link up.
 
-    Raises InvalidToken (unknown, used or expired) or WeakPassword; either way nothing changes,
+    Every session of the account ends (whoever knew the old password is signed out) and the
+    login's lockout is lifted: proving control of the link is proof enough. Raises InvalidToken (unknown, used or expired) or WeakPassword; either way nothing changes,
     as the caller's transaction rolls back.
     """
     now = now.astimezone(UTC)
@@ -131,8 +149,7 @@ def set_password(session: Session, token: str, password: str, *, now: datetime) 
     password_tokens.close_open_tokens(session, account.customer_id, now=now)
     account.password_hash = passwords.hash_password(password)
     account.must_change_password = False
-    # Proving control of the link is proof enough to lift a lockout.
-    account.failed_logins = 0
-    account.locked_until = None
     account.updated_at = now
+    lockout.clear(session, account.login)
+    sessions.end_other_sessions(session, account.customer_id, keep=None, reason=sessions.Reason.PASSWORD_RESET, now=now)
     return account

@@ -11,6 +11,8 @@ from portal_bff.models import outbox
 from portico.events import emit, new_event
 
 ACCOUNT_PROVISIONED = "portal.account.provisioned"
+ACCOUNT_SIGNED_IN = "portal.account.signed_in"
+PASSWORD_RESET_REQUESTED = "portal.password_reset.requested"  # noqa: S105 (an event type)
 
 CUSTOMER_CREATED = "billing.customer.created"
 CUSTOMER_UPDATED = "billing.customer.updated"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import secrets
+from functools import cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -38,3 +41,14 @@ def verify_password(password_hash: str, password: str) -> bool:
         return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    """True when the hash was made with weaker parameters than today's (rehash at the next sign-in)."""
+    return _hasher.check_needs_rehash(password_hash)
+
+
+@cache
+def dummy_hash() -> str:
+    """A hash no password is known for, verified when a login is unknown so that it costs the same time."""
+    return _hasher.hash(secrets.token_urlsafe(32))

@@ -1,18 +1,59 @@
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from argon2 import PasswordHasher, profiles
 from sqlalchemy import select
 
+from portal_bff import passwords
 from portal_bff.app import create_app
 from portal_bff.handlers import handlers
-from portal_bff.models import PasswordToken, PortalAccount, outbox
+from portal_bff.models import (
+    AccountEmail,
+    LoginLockout,
+    PasswordToken,
+    PortalAccount,
+    PortalSession,
+    SignInEvent,
+    outbox,
+)
+from portal_bff.passwords import hash_password
+from portico.auth import operator_token
 from portico.events import new_event
 from portico.settings import load_settings
 
 MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
 PUBLIC_URL = "https://portal.example.net"
+PASSWORD = "correct horse 42"
+FIREFOX = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
+IPHONE = (
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1"
+)
+
+
+class Clock:
+    """The app's clock in tests: real time until frozen, then moved only by the test."""
+
+    def __init__(self) -> None:
+        self.frozen: datetime | None = None
+        self.offset = timedelta()
+
+    def __call__(self) -> datetime:
+        return self.frozen if self.frozen is not None else datetime.now(UTC) + self.offset
+
+    def freeze(self, at: datetime | None = None) -> datetime:
+        self.frozen = at or datetime.now(UTC).replace(microsecond=0)
+        return self.frozen
+
+    def advance(self, **delta) -> datetime:
+        if self.frozen is not None:
+            self.frozen += timedelta(**delta)
+        else:
+            self.offset += timedelta(**delta)
+        return self()
 
 
 def customer_snapshot(customer_id: int = 7, **changes) -> dict:
@@ -37,6 +78,12 @@ def customer_snapshot(customer_id: int = 7, **changes) -> dict:
         "updated_at": "2026-11-23T10:00:00+00:00",
     }
     return snapshot | changes
+
+
+@pytest.fixture(autouse=True)
+def cheap_argon2(monkeypatch):
+    """Argon2id with the cheapest parameters: the same code paths, a fraction of the time per hash."""
+    monkeypatch.setattr(passwords, "_hasher", PasswordHasher.from_parameters(profiles.CHEAPEST))
 
 
 @pytest.fixture
@@ -68,10 +115,34 @@ def settings(migrated_databases, database_backend):
 
 
 @pytest.fixture
-def app(settings):
-    app = create_app(settings)
-    yield app
-    app.extensions["portico.db"].dispose()
+def clock():
+    return Clock()
+
+
+@pytest.fixture
+def make_app(settings, clock):
+    """An app on the test's database and clock, with extra settings (`PORTAL_BFF_<NAME>`)."""
+    made = []
+
+    def make(**extra):
+        configured = load_settings(
+            "portal-bff",
+            database_url=settings.database_url,
+            public_url=PUBLIC_URL,
+            PORTAL_BFF_OUTBOX_RELAY="off",
+            **extra,
+        )
+        made.append(create_app(configured, clock=clock))
+        return made[-1]
+
+    yield make
+    for app in made:
+        app.extensions["portico.db"].dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    return make_app()
 
 
 @pytest.fixture
@@ -123,6 +194,37 @@ def stored(db):
             with db.reading() as session:
                 return session.scalars(select(PasswordToken).order_by(PasswordToken.id)).all()
 
+        def emails(self, customer_id: int) -> list[str]:
+            with db.reading() as session:
+                query = select(AccountEmail.email).where(AccountEmail.customer_id == customer_id)
+                return session.scalars(query.order_by(AccountEmail.email)).all()
+
+        def lockouts(self) -> list[LoginLockout]:
+            with db.reading() as session:
+                return session.scalars(select(LoginLockout).order_by(LoginLockout.login)).all()
+
+        def sessions(self, customer_id: int | None = None) -> list[PortalSession]:
+            with db.reading() as session:
+                query = select(PortalSession).order_by(PortalSession.created_at, PortalSession.id)
+                if customer_id is not None:
+                    query = query.where(PortalSession.customer_id == customer_id)
+                return session.scalars(query).all()
+
+        def session(self, session_id: str) -> PortalSession:
+            with db.reading() as session:
+                return session.get(PortalSession, session_id)
+
+        def history(self, customer_id: int | None = None) -> list[SignInEvent]:
+            with db.reading() as session:
+                query = select(SignInEvent).order_by(SignInEvent.id)
+                if customer_id is not None:
+                    query = query.where(SignInEvent.customer_id == customer_id)
+                return session.scalars(query).all()
+
+        def rows(self, model) -> list:
+            with db.reading() as session:
+                return session.scalars(select(model)).all()
+
     return Stored()
 
 
@@ -151,3 +253,86 @@ def provision(handle, customer_created, outbox_events):
 def provisioned(provision):
     """Customer 7 (login `jane.doe`), provisioned: the token of its set-password link."""
     return provision(7, login="jane.doe")
+
+
+@pytest.fixture
+def account(db, handle, customer_created):
+    """An account with a password, as after the set-password link: `account(7, login=..., ...)`."""
+
+    def make(
+        customer_id: int = 7,
+        *,
+        login: str | None = None,
+        password: str = PASSWORD,
+        must_change_password: bool = False,
+        **changes,
+    ) -> PortalAccount:
+        login = login or f"customer{customer_id}"
+        handle(customer_created(customer_id, login=login, **changes))
+        with db.transaction() as session:
+            row = session.get(PortalAccount, customer_id)
+            row.password_hash = hash_password(password)
+            row.must_change_password = must_change_password
+        return row
+
+    return make
+
+
+@pytest.fixture
+def sign_in(client):
+    """POST /api/v1/session with the default password; extra keyword arguments go to the body."""
+
+    def post(login: str = "jane.doe", password: str = PASSWORD, *, using=None, ip=None, user_agent=FIREFOX, **body):
+        environ = {"REMOTE_ADDR": ip} if ip else {}
+        return (using or client).post(
+            "/api/v1/session",
+            json={"login": login, "password": password, **body},
+            environ_base=environ,
+            headers={"User-Agent": user_agent},
+        )
+
+    return post
+
+
+@pytest.fixture
+def jane(account):
+    """Customer 7, login `jane.doe`, partner 1, active, with PASSWORD."""
+    return account(7, login="jane.doe", status="active")
+
+
+@pytest.fixture
+def signed_in_client(app, jane, sign_in):
+    """A browser signed in as jane: (client, csrf token, session id)."""
+
+    def make(user_agent=FIREFOX):
+        browser = app.test_client()
+        response = sign_in(using=browser, user_agent=user_agent)
+        assert response.status_code == 201, response.get_json()
+        body = response.get_json()
+        return browser, body["csrf_token"], body["id"]
+
+    return make
+
+
+@pytest.fixture
+def operator(settings):
+    """Authorization headers of an operator (`portal:admin` unless scopes are given)."""
+
+    def headers(name: str = "alice", scopes=("portal:admin",)) -> dict:
+        return {"Authorization": f"Bearer {operator_token(settings.jwt_secret, operator=name, scopes=scopes)}"}
+
+    return headers
+
+
+def assert_problem(response, status: int) -> dict:
+    assert response.status_code == status, (response.status_code, response.get_data(as_text=True))
+    assert response.mimetype == "application/problem+json"
+    body = response.get_json()
+    assert body["status"] == status and body["title"]
+    return body
+
+
+@pytest.fixture
+def problem():
+    """`problem(response, status)`: assert a problem+json answer of that status; return its body."""
+    return assert_problem

@@ -27,7 +27,7 @@ def test_a_new_customer_gets_an_account_without_password_and_one_link(
     assert (account.customer_id, account.login, account.partner_id) == (7, "jane.doe", 3)
     assert (account.customer_status, account.customer_revision) == ("active", 1)
     assert account.password_hash is None
-    assert account.failed_logins == 0 and account.locked_until is None
+    assert stored.emails(7) == ["jane@example.com"]
     [token_row] = stored.tokens()
     assert (token_row.customer_id, token_row.purpose, token_row.used_at) == (7, "set_password", None)
 

@@ -3,8 +3,8 @@
 import hashlib
 from datetime import UTC, datetime, timedelta, timezone
 
-from portal_bff.accounts import rfc3339
 from portal_bff.password_tokens import token_hash
+from portal_bff.times import rfc3339
 
 
 def test_only_a_sha256_of_the_token_is_stored():
