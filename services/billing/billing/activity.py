@@ -1,7 +1,7 @@
 """The activity timeline: every change to a customer, recorded in the transaction that makes it.
 
-Rules that change a customer (the record, its comments, and later its services, invoices and
-payments) call `record` with who did it; the timeline reads newest first.
+Rules that change a customer (the record, its comments, services, hardware and CAP bonus, and
+later its invoices and payments) call `record` with who did it; the timeline reads newest first.
 """
 
 from __future__ import annotations
@@ -24,6 +24,13 @@ CUSTOMER_UPDATED = "customer.updated"
 CUSTOMER_STATUS_CHANGED = "customer.status_changed"
 CUSTOMER_DELETED = "customer.deleted"
 COMMENT_ADDED = "comment.added"
+SERVICE_CREATED = "service.created"
+SERVICE_UPDATED = "service.updated"
+SERVICE_STATUS_CHANGED = "service.status_changed"
+HARDWARE_ADDED = "hardware.added"
+HARDWARE_UPDATED = "hardware.updated"
+HARDWARE_REMOVED = "hardware.removed"
+USAGE_BONUS_CHANGED = "usage.bonus_changed"
 
 
 def record(
@@ -34,8 +41,19 @@ def record(
     *,
     actor: str,
     at: datetime,
+    subject: tuple[str, int] | None = None,
 ) -> Activity:
-    entry = Activity(customer_id=customer_id, at=at, actor=actor, action=action, changes=[dict(c) for c in changes])
+    """Add an entry; `subject` names what changed when it is not the record itself, e.g. ("service", 12)."""
+    subject_type, subject_id = subject or (None, None)
+    entry = Activity(
+        customer_id=customer_id,
+        at=at,
+        actor=actor,
+        action=action,
+        changes=[dict(c) for c in changes],
+        subject_type=subject_type,
+        subject_id=subject_id,
+    )
     session.add(entry)
     session.flush()
     return entry

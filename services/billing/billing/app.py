@@ -5,7 +5,19 @@ from __future__ import annotations
 from flask import Flask
 
 from billing import SERVICE
-from billing.api import additional_fields, customer_activity, customer_comments, customers, partners
+from billing.api import (
+    additional_fields,
+    customer_activity,
+    customer_comments,
+    customer_services,
+    customers,
+    hardware,
+    partners,
+    plans,
+    portal_services,
+    portal_usage,
+    service_usage,
+)
 from billing.errors import BillingError
 from billing.models import outbox
 from portico.db import Database
@@ -17,7 +29,20 @@ from portico.web import create_service_app, start_outbox_relay
 def create_app(settings: Settings | None = None) -> Flask:
     settings = settings or load_settings(SERVICE)
     app, api = create_service_app(settings, Database(settings.database_url), title="Portico billing")
-    for module in (customers, customer_comments, customer_activity, additional_fields, partners):
+    modules = (
+        customers,
+        customer_comments,
+        customer_activity,
+        additional_fields,
+        partners,
+        plans,
+        customer_services,
+        hardware,
+        service_usage,
+        portal_services,
+        portal_usage,
+    )
+    for module in modules:
         api.register_blueprint(module.blp)
 
     @app.errorhandler(BillingError)

@@ -1,4 +1,4 @@
-"""Demo data for `make run`: partners and a few customers, written once (`python -m billing.demo`).
+"""Demo data for `make run`: partners, customers, plans, services and hardware, written once (`python -m billing.demo`).
 
 Written through the same rules as the API, so their events wait in the outbox and reach
 every other service as soon as the suite runs.
@@ -7,10 +7,11 @@ every other service as soon as the suite runs.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from sqlalchemy import select
 
-from billing import SERVICE, activity, customers
+from billing import SERVICE, activity, customer_services, customers, hardware, plans
 from billing.models import Partner
 from portico.db import Database
 from portico.settings import load_settings
@@ -27,6 +28,24 @@ CUSTOMERS = (
     },
     {"login": "bob", "full_name": "Bob Okafor", "emails": ["bob@example.com"], "phones": ["+44 113 496 0000"]},
 )
+FUP = {"type": "fup", "traffic_gb": 500, "reduced_download_mbps": 10, "reduced_upload_mbps": 2}
+PLANS = (
+    {
+        "kind": "internet",
+        "name": "Fibre 100",
+        "price": Decimal("25.00"),
+        "self_service": True,
+        "internet": {"download_mbps": 100, "upload_mbps": 20, "limit": FUP},
+    },
+    {
+        "kind": "voice",
+        "name": "Voice 100",
+        "price": Decimal("5.00"),
+        "self_service": True,
+        "voice": {"included_minutes": 100, "per_minute_rate": Decimal("0.0150")},
+    },
+)
+ROUTER = {"product_name": "Router AX3000", "serial": "DEMO-0001", "ownership": "rented", "price": Decimal("4.00")}
 
 
 def load_demo_data(db: Database, now: datetime) -> bool:
@@ -37,9 +56,17 @@ def load_demo_data(db: Database, now: datetime) -> bool:
         partners = [Partner(name=name, created_at=now) for name in PARTNERS]
         session.add_all(partners)
         session.flush()
-        for index, values in enumerate(CUSTOMERS):
-            partner = partners[index % len(partners)]
-            customers.create_customer(session, {**values, "partner_id": partner.id}, now=now, actor=activity.SYSTEM)
+        made = [
+            customers.create_customer(
+                session, {**values, "partner_id": partners[n % len(partners)].id}, now=now, actor=activity.SYSTEM
+            )
+            for n, values in enumerate(CUSTOMERS)
+        ]
+        offered = [plans.create_plan(session, values, now=now) for values in PLANS]
+        for plan in offered:  # the demo customer has one of each, and a rented router
+            sold = {"plan_id": plan.id, "login": "demo-fibre" if plan.kind == "internet" else None}
+            customer_services.create_service(session, made[0].id, sold, now=now, actor=activity.SYSTEM)
+        hardware.add_hardware(session, made[0].id, dict(ROUTER), now=now, actor=activity.SYSTEM)
     return True
 
 

@@ -71,3 +71,47 @@ class AdditionalFieldExists(Conflict):
 
 class ChoiceInUse(Conflict):
     """A choice cannot be removed while customers hold it."""
+
+
+class PlanNotFound(NotFound):
+    pass
+
+
+class PlanExists(Conflict):
+    pass
+
+
+class PlanInUse(Conflict):
+    """A plan cannot be removed while customer services use it."""
+
+
+class ServiceNotFound(NotFound):
+    pass
+
+
+class InvalidServiceStatusChange(Conflict):
+    pass
+
+
+class ServiceStopped(Conflict):
+    """A stopped service is final: it no longer changes."""
+
+
+class ServiceLoginTaken(Conflict):
+    pass
+
+
+class HardwareNotFound(NotFound):
+    pass
+
+
+class UnusableUsage(BillingError):
+    """A usage or call report that names no service billing has, or does not fit the service.
+
+    Raised by the handlers: the consumer retries the event and then dead-letters it with this
+    reason, so the report is kept for an operator rather than silently lost.
+    """
+
+
+class WrongServiceKind(BillingError):
+    """Statistics asked of a service of another kind (traffic of a voice service, calls of an internet one)."""

@@ -14,6 +14,10 @@ CUSTOMER_CREATED = "billing.customer.created"
 CUSTOMER_UPDATED = "billing.customer.updated"
 CUSTOMER_STATUS_CHANGED = "billing.customer.status_changed"
 CUSTOMER_DELETED = "billing.customer.deleted"
+SERVICE_CREATED = "billing.service.created"
+SERVICE_UPDATED = "billing.service.updated"
+SERVICE_STATUS_CHANGED = "billing.service.status_changed"
+USAGE_THRESHOLD_REACHED = "billing.usage.threshold_reached"
 
 
 def publish(session: Session, event_type: str, data: dict[str, Any], *, aggregate_type: str, aggregate_id: Any) -> None:

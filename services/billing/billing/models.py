@@ -6,8 +6,22 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, MetaData, Numeric, String, Text, text
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from portico.events.tables import inbox_table, outbox_table
 
@@ -148,3 +162,273 @@ class Activity(Base):
     action: Mapped[str] = mapped_column(String(64))
     # [{"field": ..., "old": ..., "new": ...}, ...]
     changes: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    # What the change was to, when not the customer record itself: ("service", 12), ("hardware", 3).
+    subject_type: Mapped[str | None] = mapped_column(String(32))
+    subject_id: Mapped[int | None] = mapped_column(Integer)
+
+
+GB = 1_000_000_000
+
+
+class PlanKind:
+    INTERNET = "internet"
+    VOICE = "voice"
+    CUSTOM = "custom"
+    ALL = (INTERNET, VOICE, CUSTOM)
+
+
+class TrafficLimitType:
+    CAP = "cap"  # traffic beyond the limit (and any bonus) is not allowed
+    FUP = "fup"  # beyond the limit the speed drops to the plan's reduced speeds
+    ALL = (CAP, FUP)
+
+
+class Plan(Base):
+    """What a customer service is an instance of: an internet, voice or custom recurring plan."""
+
+    __tablename__ = "plans"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    price: Mapped[Decimal] = mapped_column(Numeric(12, 2))  # per month
+    self_service: Mapped[bool] = mapped_column(Boolean, default=False)
+    requires_approval: Mapped[bool] = mapped_column(Boolean, default=False)
+    download_mbps: Mapped[int | None] = mapped_column(Integer)
+    upload_mbps: Mapped[int | None] = mapped_column(Integer)
+    limit_type: Mapped[str | None] = mapped_column(String(8))
+    limit_gb: Mapped[int | None] = mapped_column(Integer)
+    reduced_download_mbps: Mapped[int | None] = mapped_column(Integer)
+    reduced_upload_mbps: Mapped[int | None] = mapped_column(Integer)
+    included_minutes: Mapped[int | None] = mapped_column(Integer)
+    per_minute_rate: Mapped[Decimal | None] = mapped_column(Numeric(12, 4))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    offered_to: Mapped[list[PlanPartner]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="PlanPartner.partner_id"
+    )
+
+    @property
+    def partner_ids(self) -> list[int]:
+        return [offer.partner_id for offer in self.offered_to]
+
+    @property
+    def internet(self) -> dict[str, Any] | None:
+        if self.kind != PlanKind.INTERNET:
+            return None
+        limit = None
+        if self.limit_type is not None:
+            limit = {"type": self.limit_type, "traffic_gb": self.limit_gb}
+            if self.limit_type == TrafficLimitType.FUP:
+                limit |= {
+                    "reduced_download_mbps": self.reduced_download_mbps,
+                    "reduced_upload_mbps": self.reduced_upload_mbps,
+                }
+        return {"download_mbps": self.download_mbps, "upload_mbps": self.upload_mbps, "limit": limit}
+
+    @property
+    def voice(self) -> dict[str, Any] | None:
+        if self.kind != PlanKind.VOICE:
+            return None
+        return {"included_minutes": self.included_minutes, "per_minute_rate": self.per_minute_rate}
+
+    @property
+    def limit_bytes(self) -> int | None:
+        """The CAP/FUP traffic limit per billing period in bytes (a GB is 10^9 bytes), or None."""
+        return self.limit_gb * GB if self.limit_type is not None and self.limit_gb is not None else None
+
+
+class PlanPartner(Base):
+    """A partner a plan is offered to; a plan with none is offered to every partner."""
+
+    __tablename__ = "plan_partners"
+
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id", ondelete="CASCADE"), primary_key=True)
+    partner_id: Mapped[int] = mapped_column(ForeignKey("partners.id"), primary_key=True, index=True)
+
+
+class ServiceStatus:
+    ACTIVE = "active"
+    PAUSED = "paused"
+    STOPPED = "stopped"  # final
+    ALL = (ACTIVE, PAUSED, STOPPED)
+
+
+class CustomerService(Base):
+    """One plan sold to one customer, at its own price, quantity and discount."""
+
+    __tablename__ = "customer_services"
+    __table_args__ = (
+        Index("ix_customer_services_customer_id_id", "customer_id", "id"),
+        # Other systems name services by id: a removed service's id is never given to another.
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plans.id"), index=True)
+    description: Mapped[str] = mapped_column(String(200))
+    price: Mapped[Decimal] = mapped_column(Numeric(12, 2))
+    quantity: Mapped[int] = mapped_column(Integer, default=1)
+    discount_percent: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal(0))
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16))
+    # The network's name for an internet service (RADIUS login) and its fixed address, if any.
+    login: Mapped[str | None] = mapped_column(String(64), unique=True)
+    ip: Mapped[str | None] = mapped_column(String(45))
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Loaded with the service in a second query (never joined, so locking a service never locks its plan).
+    plan: Mapped[Plan] = relationship(lazy="selectin")
+
+
+class HardwareOwnership:
+    RENTED = "rented"  # charged monthly
+    SOLD = "sold"  # charged once
+    ASSIGNED = "assigned"  # lent free of charge
+    ALL = (RENTED, SOLD, ASSIGNED)
+    PRICED = (RENTED, SOLD)
+
+
+class HardwareStatus:
+    ACTIVE = "active"
+    RETURNED = "returned"
+    FAULTY = "faulty"
+    ALL = (ACTIVE, RETURNED, FAULTY)
+
+
+class Hardware(Base):
+    """A device at a customer's premises (the record's Hardware section)."""
+
+    __tablename__ = "hardware"
+    __table_args__ = (Index("ix_hardware_customer_id_id", "customer_id", "id"), {"sqlite_autoincrement": True})
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    product_name: Mapped[str] = mapped_column(String(200))
+    serial: Mapped[str | None] = mapped_column(String(120), index=True)
+    ownership: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))
+    price: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))  # monthly if rented, once if sold
+    assigned_date: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class OnlineSession(Base):
+    """A network session of a service, from `network.session.started`/`.stopped`.
+
+    A service is online while it has a session with no `stopped_at`. A stop that arrives
+    before its start is kept with no `started_at`, so the late start cannot reopen it.
+    """
+
+    __tablename__ = "online_sessions"
+    __table_args__ = (
+        Index(
+            "ix_online_sessions_open",
+            "service_id",
+            sqlite_where=text("stopped_at IS NULL"),
+            postgresql_where=text("stopped_at IS NULL"),
+        ),
+    )
+
+    service_id: Mapped[int] = mapped_column(ForeignKey("customer_services.id", ondelete="CASCADE"), primary_key=True)
+    session_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    ip: Mapped[str | None] = mapped_column(String(45))
+    nas: Mapped[str | None] = mapped_column(String(128))
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    stopped_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    bytes_in: Mapped[int | None] = mapped_column(BigInteger)
+    bytes_out: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class UsageSample(Base):
+    """A traffic sample as the network reported it; its `sample_id` makes a resend count once."""
+
+    __tablename__ = "usage_samples"
+    __table_args__ = (Index("ix_usage_samples_period_start", "period_start"),)
+
+    service_id: Mapped[int] = mapped_column(ForeignKey("customer_services.id", ondelete="CASCADE"), primary_key=True)
+    sample_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    period_start: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    period_end: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    bytes_in: Mapped[int] = mapped_column(BigInteger)
+    bytes_out: Mapped[int] = mapped_column(BigInteger)
+
+
+class UsageCounter(Base):
+    """A service's CAP/FUP counter for one billing period (a calendar month, starting `period_start`).
+
+    The limit is the plan's (it may change during a period); the bonus is the operator's top-up.
+    """
+
+    __tablename__ = "usage_counters"
+
+    service_id: Mapped[int] = mapped_column(ForeignKey("customer_services.id", ondelete="CASCADE"), primary_key=True)
+    period_start: Mapped[date] = mapped_column(Date, primary_key=True)
+    used_bytes: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")  # in and out together
+    bonus_bytes: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+
+
+class UsageThreshold(Base):
+    """That a service reached a percentage of its limit in a period; the key makes it happen once."""
+
+    __tablename__ = "usage_thresholds"
+
+    service_id: Mapped[int] = mapped_column(ForeignKey("customer_services.id", ondelete="CASCADE"), primary_key=True)
+    period_start: Mapped[date] = mapped_column(Date, primary_key=True)
+    percent: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reached_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class TrafficDay(Base):
+    """A service's traffic on one UTC day (the statistics graphs)."""
+
+    __tablename__ = "traffic_days"
+
+    service_id: Mapped[int] = mapped_column(ForeignKey("customer_services.id", ondelete="CASCADE"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    bytes_in: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    bytes_out: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+
+
+class TrafficMinute(Base):
+    """A service's traffic in one UTC minute of the last 24 hours (the live bandwidth graph)."""
+
+    __tablename__ = "traffic_minutes"
+    __table_args__ = (Index("ix_traffic_minutes_minute", "minute"),)
+
+    service_id: Mapped[int] = mapped_column(ForeignKey("customer_services.id", ondelete="CASCADE"), primary_key=True)
+    minute: Mapped[datetime] = mapped_column(DateTime(timezone=True), primary_key=True)
+    bytes_in: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    bytes_out: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+
+
+class VoiceCall(Base):
+    """A call of a voice service as the switch reported it; its `call_id` makes a resend count once."""
+
+    __tablename__ = "voice_calls"
+    service_id: Mapped[int] = mapped_column(ForeignKey("customer_services.id", ondelete="CASCADE"), primary_key=True)
+    call_id: Mapped[str] = mapped_column(String(128), primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    duration_seconds: Mapped[int] = mapped_column(Integer)
+    destination: Mapped[str] = mapped_column(String(64))
+    # In ten-thousandths of the currency (see money.rate_units), so sums are exact on every database.
+    cost_units: Mapped[int] = mapped_column(BigInteger)
+
+
+class VoiceDay(Base):
+    """A voice service's calls on one UTC day: how many, their minutes and cost."""
+
+    __tablename__ = "voice_days"
+
+    service_id: Mapped[int] = mapped_column(ForeignKey("customer_services.id", ondelete="CASCADE"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    calls: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    seconds: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
+    minutes: Mapped[int] = mapped_column(
+        BigInteger, default=0, server_default="0"
+    )  # each call rounded up to a whole minute
+    cost_units: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")

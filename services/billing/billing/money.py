@@ -38,3 +38,40 @@ def parse_amount(value: object) -> Decimal:
 def amount_text(amount: Decimal) -> str:
     """The amount as JSON carries it: "12.50"."""
     return f"{Decimal(amount).quantize(CENT):f}"
+
+
+# Rates and usage costs (a per-minute rate, a call's cost) carry up to four places ("0.0150").
+# They are stored as integer ten-thousandths where databases add them up, so sums are exact.
+RATE_PLACE = Decimal("0.0001")
+RATE_UNITS = 10_000
+
+
+def parse_rate(value: object) -> Decimal:
+    """The rate `value` (a string or a JSON number) names, with exactly four places."""
+    if isinstance(value, bool) or not isinstance(value, str | int | float | Decimal):
+        raise InvalidAmount('Not a rate: use a string such as "0.0150".')
+    try:
+        rate = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise InvalidAmount('Not a rate: use a string such as "0.0150".') from None
+    if not rate.is_finite():
+        raise InvalidAmount('Not a rate: use a string such as "0.0150".')
+    if abs(rate) >= LIMIT:
+        raise InvalidAmount(f"Rates must be below {LIMIT:,} in size.")
+    if rate != rate.quantize(RATE_PLACE):
+        raise InvalidAmount("Use at most four decimal places.")
+    return rate.quantize(RATE_PLACE) if rate else Decimal("0.0000")
+
+
+def rate_text(rate: Decimal) -> str:
+    """The rate as JSON carries it: "0.0150"."""
+    return f"{Decimal(rate).quantize(RATE_PLACE):f}"
+
+
+def rate_units(rate: Decimal) -> int:
+    """The rate in ten-thousandths, exactly."""
+    return int(parse_rate(rate) * RATE_UNITS)
+
+
+def from_rate_units(units: int) -> Decimal:
+    return (Decimal(units) / RATE_UNITS).quantize(RATE_PLACE)

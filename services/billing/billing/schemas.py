@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from billing.customer_queries import SORTS
 from billing.models import AdditionalFieldType, BillingType, CustomerStatus
+from billing.moments import as_utc
 from billing.money import InvalidAmount, amount_text, parse_amount
 
 LOGIN = validate.Regexp(r"^[A-Za-z0-9._@-]{1,64}$", error="Use 1-64 letters, digits, '.', '_', '@' or '-'.")
@@ -29,6 +31,13 @@ class Amount(fields.String):
 
     def _serialize(self, value: Any, attr, obj, **kwargs):
         return None if value is None else amount_text(value)
+
+
+class UtcDateTime(fields.DateTime):
+    """A moment in UTC, written with its offset on every database (see billing.moments)."""
+
+    def _serialize(self, value: Any, attr, obj, **kwargs):
+        return super()._serialize(as_utc(value) if isinstance(value, datetime) else value, attr, obj, **kwargs)
 
 
 class StrictBoolean(fields.Boolean):
@@ -85,7 +94,7 @@ class CustomerSchema(CustomerFieldsSchema):
     id = fields.Integer(dump_only=True)
     revision = fields.Integer(dump_only=True)
     date_added = fields.Date(dump_only=True)
-    updated_at = fields.DateTime(dump_only=True)
+    updated_at = UtcDateTime(dump_only=True)
 
 
 class PageQuerySchema(Schema):
@@ -138,7 +147,7 @@ class CommentSchema(Schema):
     customer_id = fields.Integer(dump_only=True)
     author = fields.String(dump_only=True)
     body = fields.String(required=True)
-    created_at = fields.DateTime(dump_only=True)
+    created_at = UtcDateTime(dump_only=True)
 
 
 class CommentPageSchema(Schema):
@@ -155,10 +164,21 @@ class ChangeSchema(Schema):
 class ActivitySchema(Schema):
     id = fields.Integer()
     customer_id = fields.Integer()
-    at = fields.DateTime()
+    at = UtcDateTime()
     actor = fields.String(metadata={"description": "The operator's name, `service:<name>`, or `system`."})
     action = fields.String(metadata={"example": "customer.updated"})
     changes = fields.List(fields.Nested(ChangeSchema))
+    subject = fields.Method(
+        "_subject",
+        metadata={
+            "type": "object",
+            "nullable": True,
+            "description": 'What changed when not the record itself, e.g. {"type": "service", "id": 12}.',
+        },
+    )
+
+    def _subject(self, entry) -> dict[str, Any] | None:
+        return None if entry.subject_type is None else {"type": entry.subject_type, "id": entry.subject_id}
 
 
 class ActivityPageSchema(Schema):

@@ -132,3 +132,41 @@ def count_rows(db):
             return session.scalar(select(func.count()).select_from(model))
 
     return count
+
+
+INTERNET = {"download_mbps": 100, "upload_mbps": 20, "limit": None}
+PLAN_BODIES = {
+    "internet": {"kind": "internet", "name": "Fibre 100", "price": "25.00", "internet": INTERNET},
+    "voice": {
+        "kind": "voice",
+        "name": "Voice 100",
+        "price": "5.00",
+        "voice": {"included_minutes": 100, "per_minute_rate": "0.0150"},
+    },
+    "custom": {"kind": "custom", "name": "Static IP", "price": "3.50"},
+}
+
+
+@pytest.fixture
+def make_plan(client, operator):
+    """Create a plan through the API: a valid body of `kind` with `changes` applied."""
+
+    def make(kind: str = "internet", **changes) -> dict:
+        response = client.post("/admin/v1/plans", json=PLAN_BODIES[kind] | changes, headers=operator)
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()
+
+    return make
+
+
+@pytest.fixture
+def make_service(client, operator):
+    """Sell a plan to a customer through the API and return the service."""
+
+    def make(customer_id: int, plan_id: int, **values) -> dict:
+        url = f"/admin/v1/customers/{customer_id}/services"
+        response = client.post(url, json={"plan_id": plan_id} | values, headers=operator)
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()
+
+    return make
