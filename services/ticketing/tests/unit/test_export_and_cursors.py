@@ -1,0 +1,51 @@
+"""CSV columns and cells, cursors and idempotency fingerprints."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from ticketing.errors import InvalidFields
+from ticketing.export import COLUMNS, parse_columns, safe_cell, tickets_csv
+from ticketing.idempotency import fingerprint
+from ticketing.models import Ticket
+from ticketing.pagination import decode_cursor, encode_cursor
+
+
+def test_columns_default_to_all_and_keep_the_order_asked():
+    assert parse_columns(None) == tuple(COLUMNS)
+    assert parse_columns("updated, id") == ("updated", "id")
+    for bad in ("id,id", "id,secret", "id,,subject"):
+        with pytest.raises(InvalidFields):
+            parse_columns(bad)
+
+
+def test_cells_that_a_spreadsheet_would_run_are_defused():
+    assert safe_cell('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
+    assert safe_cell("+1") == "'+1" and safe_cell("@SUM(A1)") == "'@SUM(A1)"
+    assert safe_cell("Router down") == "Router down"
+    at = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+    ticket = Ticket(id=4, subject="=cmd|' /C calc'!A0", status="new", created_at=at, assignee=None)
+    assert tickets_csv([ticket], ("id", "subject", "assigned_to")).splitlines() == [
+        "id,subject,assigned_to",
+        "4,'=cmd|' /C calc'!A0,",
+    ]
+
+
+def test_a_cursor_reads_back_only_for_its_own_listing():
+    cursor = encode_cursor("tickets:-updated", "2026-03-02T09:00:00+00:00", 12)
+    assert decode_cursor(cursor, "tickets:-updated", str, int) == ("2026-03-02T09:00:00+00:00", 12)
+    for tag, types in (("tickets:updated", (str, int)), ("tickets:-updated", (int, int)), ("tasks", (int,))):
+        with pytest.raises(InvalidFields):
+            decode_cursor(cursor, tag, *types)
+    with pytest.raises(InvalidFields):
+        decode_cursor("%%%", "tasks", int)
+
+
+def test_the_fingerprint_covers_fields_and_files_not_their_order():
+    base = fingerprint("POST", "/v1/customers/7/tickets", {"subject": "a", "message": "b"}, [("x.pdf", "11")])
+    assert base == fingerprint("POST", "/v1/customers/7/tickets", {"message": "b", "subject": "a"}, [("x.pdf", "11")])
+    assert base != fingerprint("POST", "/v1/customers/7/tickets", {"subject": "a", "message": "c"}, [("x.pdf", "11")])
+    assert base != fingerprint("POST", "/v1/customers/7/tickets", {"subject": "a", "message": "b"}, [("x.pdf", "12")])
+    assert base != fingerprint("POST", "/v1/customers/8/tickets", {"subject": "a", "message": "b"}, [("x.pdf", "11")])
