@@ -6,7 +6,7 @@ SERVICES := billing ticketing documents notifications portal-bff
 PACKAGES := billing ticketing documents notifications portal_bff
 export PORTICO_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: install migrate demo-data run test lint format openapi rabbitmq-definitions bench-events bench-ticketing wrk clean
+.PHONY: install migrate demo-data run test lint format openapi rabbitmq-definitions bench-events bench-ticketing bench-documents wrk clean
 
 $(VENV)/.installed: libs/portico/pyproject.toml $(foreach s,$(SERVICES),services/$(s)/pyproject.toml) requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed") if sys.version_info < (3, 11) else None'
@@ -56,6 +56,9 @@ wrk:
 
 bench-ticketing: install wrk
 	$(BIN)/python tests/benchmarks/bench_ticketing.py
+
+bench-documents: install
+	$(BIN)/python tests/benchmarks/bench_documents.py
 
 clean:
 	rm -rf $(VENV) var

@@ -40,5 +40,5 @@ def test_replica_keeps_contact_and_address_fields_and_parses_updated_at():
 
 
 def test_both_customer_events_are_handled_by_the_replica_rule():
-    assert sorted(HANDLERS) == ["billing.customer.created", "billing.customer.updated"]
-    assert all(handler is replicate_customer for handler in HANDLERS.values())
+    assert HANDLERS["billing.customer.created"] is replicate_customer
+    assert HANDLERS["billing.customer.updated"] is replicate_customer
