@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tempfile
 import threading
 import time
 import uuid
@@ -21,10 +22,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis.configuration import set_hypothesis_home_dir
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from portico.migrations import upgrade
+
+# Hypothesis keeps its example database out of the work tree.
+set_hypothesis_home_dir(str(Path(tempfile.gettempdir()) / "portico-hypothesis"))
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 RABBIT_HOST = os.environ.get("TEST_RABBITMQ_HOST", "127.0.0.1:5672")
@@ -162,3 +167,38 @@ def running(consumer, timeout: float = 10.0):
     finally:
         consumer.stop()
         thread.join(timeout)
+
+
+# -- tokens for a service under test ---------------------------------------------------
+# These need a `settings` fixture (the service's Settings), which each service's conftest
+# provides; a conftest may override any of them.
+
+
+@pytest.fixture
+def operator(settings) -> dict[str, str]:
+    """Authorization headers of an operator holding every scope."""
+    from portico.auth import operator_token
+
+    return {"Authorization": f"Bearer {operator_token(settings.jwt_secret)}"}
+
+
+@pytest.fixture
+def as_operator(settings):
+    """Authorization headers of a named operator holding every scope."""
+    from portico.auth import operator_token
+
+    def headers(name: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {operator_token(settings.jwt_secret, operator=name)}"}
+
+    return headers
+
+
+@pytest.fixture
+def as_customer(settings):
+    """Authorization headers of a customer, as the BFF would send them."""
+    from portico.auth import customer_token
+
+    def headers(customer_id: int) -> dict[str, str]:
+        return {"Authorization": f"Bearer {customer_token(settings.jwt_secret, customer_id)}"}
+
+    return headers

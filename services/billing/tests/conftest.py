@@ -1,21 +1,15 @@
 import json
-import tempfile
 from pathlib import Path
 
 import pytest
-from hypothesis.configuration import set_hypothesis_home_dir
 from sqlalchemy import func, select
 
 from billing.app import create_app
 from billing.models import outbox
-from portico.auth import customer_token, operator_token
 from portico.events.schemas import validate_event
 from portico.settings import load_settings
 
 MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
-
-# Hypothesis keeps its caches out of the work tree (pytest warns about a `.hypothesis` it skips).
-set_hypothesis_home_dir(str(Path(tempfile.gettempdir()) / "portico-hypothesis"))
 
 
 @pytest.fixture
@@ -37,19 +31,6 @@ def client(app):
 
 
 @pytest.fixture
-def operator(settings):
-    return {"Authorization": f"Bearer {operator_token(settings.jwt_secret)}"}
-
-
-@pytest.fixture
-def as_customer(settings):
-    def headers(customer_id: int) -> dict:
-        return {"Authorization": f"Bearer {customer_token(settings.jwt_secret, customer_id)}"}
-
-    return headers
-
-
-@pytest.fixture
 def partner(client, operator):
     return client.post("/admin/v1/partners", json={"name": "Main ISP"}, headers=operator).get_json()
 
@@ -58,14 +39,6 @@ def partner(client, operator):
 def db(app):
     """The app's database, for asserting what it holds."""
     return app.extensions["portico.db"]
-
-
-@pytest.fixture
-def as_operator(settings):
-    def headers(name: str) -> dict:
-        return {"Authorization": f"Bearer {operator_token(settings.jwt_secret, operator=name)}"}
-
-    return headers
 
 
 def customer_body(partner_id: int, **changes) -> dict:

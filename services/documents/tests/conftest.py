@@ -1,12 +1,10 @@
 import io
 import json
 import re
-import tempfile
 import zipfile
 from pathlib import Path
 
 import pytest
-from hypothesis.configuration import set_hypothesis_home_dir
 from PIL import Image
 from pypdf import PdfReader
 from sqlalchemy import func, select
@@ -17,15 +15,12 @@ from documents.handlers import handlers
 from documents.models import Document, FinancialDocument, outbox
 from documents.samples import sample_invoice, sample_payment
 from documents.storage import FilesystemStorage
-from portico.auth import customer_token, operator_token
 from portico.db import Database
 from portico.events import Event, new_event
 from portico.events.schemas import validate_event
 from portico.settings import load_settings
 
 MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
-# Hypothesis keeps its caches out of the work tree.
-set_hypothesis_home_dir(str(Path(tempfile.gettempdir()) / "portico-hypothesis"))
 PDF_BYTES = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
 
 
@@ -253,19 +248,6 @@ def app(settings):
 @pytest.fixture
 def client(app):
     return app.test_client()
-
-
-@pytest.fixture
-def operator(settings):
-    return {"Authorization": f"Bearer {operator_token(settings.jwt_secret)}"}
-
-
-@pytest.fixture
-def as_customer(settings):
-    def headers(customer_id: int) -> dict:
-        return {"Authorization": f"Bearer {customer_token(settings.jwt_secret, customer_id)}"}
-
-    return headers
 
 
 @pytest.fixture

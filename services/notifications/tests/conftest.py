@@ -13,7 +13,7 @@ from notifications.handlers import build_handlers
 from notifications.mailer import Mailer, MailSettings
 from notifications.models import inbox
 from notifications.sender import DeliverySender
-from portico.auth import customer_token, operator_token
+from portico.auth import customer_token
 from portico.db import Database
 from portico.events import Event, new_event
 from portico.events.consumer import EventConsumer
@@ -198,11 +198,6 @@ def app(settings):
 @pytest.fixture
 def client(app):
     return app.test_client()
-
-
-@pytest.fixture
-def operator(settings):
-    return {"Authorization": f"Bearer {operator_token(settings.jwt_secret)}"}
 
 
 @pytest.fixture

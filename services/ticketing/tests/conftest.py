@@ -1,14 +1,11 @@
 import io
 import json
-import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from hypothesis.configuration import set_hypothesis_home_dir
 from sqlalchemy import func, select
 
-from portico.auth import customer_token, operator_token
 from portico.db import Database
 from portico.events import Event, new_event
 from portico.events.schemas import validate_event
@@ -18,9 +15,6 @@ from ticketing.customers import replicate_customer
 from ticketing.models import outbox
 
 MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
-
-# Hypothesis keeps its caches out of the work tree (pytest warns about a `.hypothesis` it skips).
-set_hypothesis_home_dir(str(Path(tempfile.gettempdir()) / "portico-hypothesis"))
 
 
 def customer_snapshot(customer_id: int = 7, revision: int = 1, **changes) -> dict:
@@ -122,27 +116,6 @@ def app(settings, clock):
 @pytest.fixture
 def client(app):
     return app.test_client()
-
-
-@pytest.fixture
-def operator(settings):
-    return {"Authorization": f"Bearer {operator_token(settings.jwt_secret)}"}
-
-
-@pytest.fixture
-def as_customer(settings):
-    def headers(customer_id: int) -> dict:
-        return {"Authorization": f"Bearer {customer_token(settings.jwt_secret, customer_id)}"}
-
-    return headers
-
-
-@pytest.fixture
-def as_operator(settings):
-    def headers(name: str) -> dict:
-        return {"Authorization": f"Bearer {operator_token(settings.jwt_secret, operator=name)}"}
-
-    return headers
 
 
 @pytest.fixture
