@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
 from contextlib import contextmanager
 from contextvars import ContextVar
 
 request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 correlation_id: ContextVar[str | None] = ContextVar("correlation_id", default=None)
 causation_id: ContextVar[str | None] = ContextVar("causation_id", default=None)
-
-
-def new_id() -> str:
-    return str(uuid.uuid4())
 
 
 @contextmanager

@@ -73,11 +73,7 @@ def throwaway_postgres(prefix: str) -> Iterator[str]:
         admin.dispose()
 
 
-def backend_params() -> list:
-    return ["sqlite", "postgresql"]
-
-
-@pytest.fixture(params=backend_params(), scope="session")
+@pytest.fixture(params=["sqlite", "postgresql"], scope="session")
 def database_backend(request) -> str:
     if request.param == "postgresql" and not postgres_available():
         if os.environ.get("CI"):
