@@ -7,7 +7,6 @@ import json
 import pika
 import pytest
 from kit_sample import customer_created, effects, inbox, outbox
-from kombu import Connection
 from sqlalchemy import func, select
 
 from portico.events import emit
@@ -155,16 +154,3 @@ def test_a_transient_failure_is_retried_and_then_has_one_effect(db, broker_url):
     assert len(attempts) == 3
     assert count(db, effects) == 1
     assert dead_letters(broker_url) == []
-
-
-def test_topology_is_declared_as_designed(db, broker_url):
-    with running(make_consumer(db, broker_url, delivery_limit=7)), Connection(broker_url) as connection:
-        channel = connection.channel()
-        # A passive declare with different arguments would fail: these are the queue's arguments.
-        from portico.events.topology import service_queues
-
-        events_queue, dead_queue = service_queues("kit-test", ["billing.customer.created"], 7)
-        events_queue(channel).declare()
-        dead_queue(channel).declare()
-        assert events_queue.queue_arguments["x-queue-type"] == "quorum"
-        assert events_queue.queue_arguments["x-dead-letter-strategy"] == "at-least-once"

@@ -57,7 +57,7 @@ def test_errors_are_problem_json_and_a_500_hides_its_internals(app):
     assert not_allowed.status_code == 405 and "GET" in not_allowed.headers["Allow"]
 
 
-def test_request_id_is_kept_or_made_and_logged(app, caplog):
+def test_request_id_is_kept_or_made(app):
     client = app.test_client()
     secret = app.config["PORTICO_SETTINGS"].jwt_secret
     given = client.get(
