@@ -1,14 +1,39 @@
-"""One SQLAlchemy engine and session factory per service: SQLite (WAL, foreign keys) or PostgreSQL."""
+"""One SQLAlchemy engine and session factory per service: SQLite (WAL, foreign keys) or PostgreSQL;
+and the column type every service stores its moments in (`UtcDateTime`)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import create_engine, event, text
+from sqlalchemy import DateTime, TypeDecorator, create_engine, event, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+
+class UtcDateTime(TypeDecorator):
+    """A timezone-aware UTC datetime on both databases (SQLite hands back naive values otherwise).
+
+    Its DDL is `DateTime(timezone=True)`'s, so a column can change to it without a migration.
+    A naive datetime is refused rather than guessed at.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("a naive datetime cannot be stored: pass an aware one")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -12,7 +12,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from portico.settings import contracts_dir, load_settings
+from portico.settings import SERVICE_PORTS, contracts_dir, load_settings
 
 
 def service_name(package: str) -> str:
@@ -25,7 +25,11 @@ def generate(package: str) -> dict:
     service = service_name(package)
     with tempfile.TemporaryDirectory() as tmp:
         prefix = service.upper().replace("-", "_")
-        settings = load_settings(service, database_url=f"sqlite:///{tmp}/spec.db", **{f"{prefix}_OUTBOX_RELAY": "off"})
+        # Services that call others need their addresses to start; nothing is called here.
+        addresses = {f"{other.upper().replace('-', '_')}_URL": "http://127.0.0.1:9" for other in SERVICE_PORTS}
+        settings = load_settings(
+            service, database_url=f"sqlite:///{tmp}/spec.db", **{f"{prefix}_OUTBOX_RELAY": "off"}, **addresses
+        )
         app = create_app(settings)
         with app.app_context():
             spec = app.extensions["portico.api"].spec.to_dict()

@@ -111,6 +111,8 @@ class MigratedDatabases:
 
 
 def empty_tables(url: str) -> None:
+    """Remove every row (TRUNCATE does not fire PostgreSQL's row triggers; SQLite's triggers that
+    guard rows, such as an immutable ledger's, are set aside while its tables are emptied)."""
     engine = create_engine(url)
     try:
         names = [n for n in inspect(engine).get_table_names() if n != "alembic_version"]
@@ -120,8 +122,13 @@ def empty_tables(url: str) -> None:
                     conn.execute(text("TRUNCATE " + ", ".join(f'"{n}"' for n in names) + " RESTART IDENTITY CASCADE"))
             else:
                 conn.execute(text("PRAGMA foreign_keys=OFF"))
+                triggers = conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")).all()
+                for trigger, _ in triggers:
+                    conn.execute(text(f'DROP TRIGGER "{trigger}"'))
                 for name in names:
                     conn.execute(text(f'DELETE FROM "{name}"'))
+                for _, sql in triggers:
+                    conn.execute(text(sql))
                 if "sqlite_sequence" in [r[0] for r in conn.execute(text("SELECT name FROM sqlite_master"))]:
                     conn.execute(text("DELETE FROM sqlite_sequence"))
     finally:

@@ -1,4 +1,5 @@
-"""A miniature service for the kit's own tests: one effect table, its outbox and inbox, sample events."""
+"""A miniature service for the kit's own tests: one effect table, its outbox, inbox and idempotency keys,
+sample events."""
 
 from __future__ import annotations
 
@@ -6,10 +7,12 @@ from sqlalchemy import Column, Integer, MetaData, String, Table
 
 from portico.events import new_event
 from portico.events.tables import inbox_table, outbox_table
+from portico.idempotency import idempotency_table
 
 metadata = MetaData()
 outbox = outbox_table(metadata)
 inbox = inbox_table(metadata)
+idempotency_keys = idempotency_table(metadata)
 effects = Table(
     "effects",
     metadata,

@@ -14,6 +14,7 @@ from portico import auth, context
 from portico.db import Database
 from portico.http import ServiceClient
 from portico.settings import load_settings
+from portico.testing import wait_for
 from portico.web import create_service_app
 
 
@@ -113,6 +114,15 @@ def test_tokens_are_checked_for_signature_audience_expiry_and_scope(app):
     }
     for name, (headers, status) in cases.items():
         assert client.get("/admin/v1/thing", headers=headers).status_code == status, name
+
+
+def test_a_token_accepted_before_is_refused_once_it_expires(app):
+    client = app.test_client()
+    secret = app.config["PORTICO_SETTINGS"].jwt_secret
+    headers = bearer(auth.operator_token(secret, scopes=("tickets:write",), ttl=1))
+    assert client.get("/admin/v1/thing", headers=headers).status_code == 200  # now known to be valid
+
+    wait_for(lambda: client.get("/admin/v1/thing", headers=headers).status_code == 401, timeout=5)
 
 
 def test_service_client_sends_the_request_id_and_a_token_for_the_audience(app, monkeypatch):
