@@ -26,9 +26,9 @@ from documents.errors import (
     InvalidFields,
 )
 from documents.models import Document, DocumentKind
-from documents.pagination import Page, decode_cursor, encode_cursor, page_of
 from documents.storage import BlobStorage
 from documents.uploads import Upload
+from portico.pagination import Page, decode_cursor, encode_cursor, page_of
 
 EDITABLE = ("title", "description", "kind", "category_id", "visible", "requires_acceptance")
 

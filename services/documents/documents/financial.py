@@ -23,10 +23,10 @@ from documents.errors import FinancialDocumentNotFound
 from documents.invoice_templates import template_source
 from documents.locks import transaction_lock
 from documents.models import FinancialDocument, FinancialKind, TemplateKind
-from documents.pagination import Page, decode_cursor, encode_cursor, invalid_cursor, page_of
 from documents.pdf_context import bill_context, receipt_context
 from documents.rendering import render_pdf
 from documents.storage import BlobStorage, sha256_of
+from portico.pagination import InvalidCursor, Page, decode_cursor, encode_cursor, page_of
 
 
 @dataclass(frozen=True)
@@ -228,7 +228,7 @@ def list_financial_documents(
         try:
             issued_on = date.fromisoformat(issued_text)
         except ValueError:
-            raise invalid_cursor() from None
+            raise InvalidCursor() from None
         query = query.where(
             (FinancialDocument.issued_on < issued_on)
             | ((FinancialDocument.issued_on == issued_on) & (FinancialDocument.id < last_id))

@@ -2,9 +2,12 @@
 
 Templates are written by operators, so they run in Jinja's immutable sandbox (no attribute
 access to Python internals, no mutation of what they are given), with undefined names as
-errors rather than blanks. The HTML they produce may fetch nothing: xhtml2pdf's server
-policy with no local directory and no network, so `<img src="/etc/passwd">` or
-`http://169.254.169.254/` draw nothing; logos travel inside the HTML as data: URIs.
+errors rather than blanks. The only templates they can extend or include are the built-in
+ones (`{% extends "base.html" %}`), held in memory. The HTML they produce may fetch nothing
+but the images written inside it: xhtml2pdf's server policy with no local directory and no
+network, so `<img src="/etc/passwd">`, `http://169.254.169.254/` or an `@font-face` naming a
+file draw nothing, and data: URIs only as images (logos travel so), so a template cannot
+bring a font or a stylesheet either. Fonts are the service's own (`pdf_fonts`).
 """
 
 from __future__ import annotations
@@ -14,20 +17,40 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError, TemplateSyntaxError
+from jinja2 import DictLoader, StrictUndefined, TemplateError, TemplateSyntaxError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from reportlab import rl_config
 from xhtml2pdf import pisa
-from xhtml2pdf.config.resources import ResourceAccessPolicy
+from xhtml2pdf.config.resources import ResourceAccessError, ResourceAccessPolicy
 
 from documents.errors import RenderFailed, TemplateInvalid
+from documents.pdf_fonts import register_fonts
 
 # The same HTML always gives the same bytes (ReportLab otherwise stamps the time and a random
 # id into each file), so a re-rendered document is the same content-addressed blob.
 rl_config.invariant = 1
+register_fonts()
 
 MAX_TEMPLATE_BYTES = 200_000
-POLICY = ResourceAccessPolicy.server(base_dir=None, allow_remote=False, max_render_seconds=120)
+
+
+class InlineImagesOnly(ResourceAccessPolicy):
+    """xhtml2pdf's policy, and of data: URIs only images: no font or stylesheet comes from a template.
+
+    A font a document embeds is registered with ReportLab for the whole process, and its
+    family name is mapped to it there, so one partner's template could otherwise change the
+    glyphs of every later PDF. xhtml2pdf checks a data: URI only for its size, naming it by
+    its header ("data:font/ttf;base64"), which is where its media type is read here.
+    """
+
+    def check_local_size(self, size: int, where: object) -> None:
+        super().check_local_size(size, where)
+        where = str(where)
+        if where.startswith("data:") and not where[len("data:") :].strip().lower().startswith("image/"):
+            raise ResourceAccessError(f"{where[:60]!r}: a document may carry only images as data: URIs")
+
+
+POLICY = InlineImagesOnly.server(base_dir=None, allow_remote=False, max_render_seconds=120)
 
 
 def _lines(text: str | None) -> list[str]:
@@ -35,9 +58,22 @@ def _lines(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
+def _builtin_templates() -> dict[str, str]:
+    """The templates shipped with the service, by file name: each kind's and the base they extend."""
+    folder = resources.files("documents").joinpath("templates")
+    return {item.name: item.read_text(encoding="utf-8") for item in folder.iterdir() if item.name.endswith(".html")}
+
+
+BUILTIN_TEMPLATES = _builtin_templates()
+
+
 def _environment() -> ImmutableSandboxedEnvironment:
     environment = ImmutableSandboxedEnvironment(
-        autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True
+        loader=DictLoader(BUILTIN_TEMPLATES),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
     )
     environment.filters["lines"] = _lines
     return environment
@@ -46,10 +82,9 @@ def _environment() -> ImmutableSandboxedEnvironment:
 ENVIRONMENT = _environment()
 
 
-@lru_cache(maxsize=8)
 def builtin_template(kind: str) -> str:
     """The template shipped with the service for `kind` (invoice or receipt)."""
-    return resources.files("documents").joinpath("templates", f"{kind}.html").read_text(encoding="utf-8")
+    return BUILTIN_TEMPLATES[f"{kind}.html"]
 
 
 @lru_cache(maxsize=128)
@@ -79,9 +114,13 @@ def render_html(source: str, context: dict[str, Any]) -> str:
 
 
 def html_to_pdf(html: str) -> bytes:
-    """The PDF of `html`; RenderFailed if xhtml2pdf reports errors."""
+    """The PDF of `html`; RenderFailed if xhtml2pdf reports errors or gives up on it."""
     output = io.BytesIO()
-    status = pisa.CreatePDF(html, dest=output, encoding="utf-8", resource_policy=POLICY)
+    try:
+        status = pisa.CreatePDF(html, dest=output, encoding="utf-8", resource_policy=POLICY)
+    except Exception as error:  # a template's HTML can break xhtml2pdf or ReportLab in many ways
+        # (a <pdf:font> whose file the policy refused reaches ReportLab as an empty file)
+        raise RenderFailed(f"xhtml2pdf gave up on the HTML ({type(error).__name__}).") from error
     if status.err:
         raise RenderFailed(f"xhtml2pdf reported {status.err} error(s).")
     return output.getvalue()

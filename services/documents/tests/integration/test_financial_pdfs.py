@@ -174,3 +174,21 @@ def test_branding_fields_are_optional(handle, invoice_event, db, settings, pdf_t
     handle(invoice_event(number="NB-1"))
 
     assert "Partner 1" in pdf_text(stored_pdf(settings, rows(db)[0]))
+
+
+@pytest.mark.parametrize("name", ["Łódź Żółć", "Ελληνικά", "Čeština Ђорђе"])
+def test_names_outside_latin_1_print_exactly_on_invoices_and_receipts(
+    handle, invoice_event, payment_event, db, settings, pdf_text, name
+):
+    invoice = invoice_event(number="U-1")
+    invoice.data["customer"] |= {"full_name": name, "street": f"ulica {name} 7", "city": "Kraków"}
+    invoice.data["lines"][0]["description"] = f"Internet for {name}"
+
+    handle(invoice)
+    handle(payment_event(number="U-PAY-1", customer=invoice.data["customer"]))
+
+    invoice_row, receipt_row = rows(db)
+    invoice_text = pdf_text(stored_pdf(settings, invoice_row))
+    assert f"Bill to {name} ulica {name} 7" in invoice_text  # the name in bold, the street in regular
+    assert f"Internet for {name}" in invoice_text and "Kraków" in invoice_text
+    assert f"Received from {name}" in pdf_text(stored_pdf(settings, receipt_row))

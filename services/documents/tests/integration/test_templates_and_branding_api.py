@@ -138,6 +138,28 @@ def test_a_partner_template_is_saved_used_and_reset(client, operator, handle, in
         assert session.scalars(select(InvoiceTemplate)).all() == []
 
 
+def test_a_partner_template_may_extend_the_built_in_layout(
+    client, operator, handle, invoice_event, db, settings, pdf_text
+):
+    put_branding(client, operator)
+    source = """{% extends "base.html" %}
+{% block addressed_as %}Invoiced to{% endblock %}
+{% block content %}<p>OWN-CONTENT total {{ document.total }} {{ document.currency }}</p>{% endblock %}"""
+
+    saved = client.put("/admin/v1/templates/1/invoice", json={"source": source}, headers=operator)
+    assert saved.status_code == 200, saved.get_json()
+    event = invoice_event(number="E-1")
+    event.data["customer"]["full_name"] = "Łódź Żółć"
+    handle(event)
+
+    with db.reading() as session:
+        row = session.scalars(select(FinancialDocument)).one()
+    text = pdf_text(FilesystemStorage(settings.get("blob_dir")).read(row.sha256))
+    assert "Fibre North 1 Mast Lane Hilltop Tax ID: FN-42" in text  # the built-in header
+    assert "Invoiced to Łódź Żółć" in text and f"OWN-CONTENT total {event.data['total']} EUR" in text
+    assert "Unit price" not in text  # the built-in invoice's lines are replaced
+
+
 @pytest.mark.parametrize(
     ("source", "message"),
     [
@@ -145,6 +167,12 @@ def test_a_partner_template_is_saved_used_and_reset(client, operator, handle, in
         ("{{ ''.__class__.__mro__[1].__subclasses__() }}", "failed to render"),
         ("{{ document.no_such_field }}", "no_such_field"),
         ("{{ customer.full_name|nonexistent_filter }}", "nonexistent_filter"),
+        ('{% include "/etc/passwd" %}', "/etc/passwd"),
+        pytest.param(
+            '<pdf:font name="Mine" src="/srv/fonts/mine.ttf" /><p>x</p>',
+            "could not be made a PDF",
+            marks=pytest.mark.filterwarnings("ignore:<pdf.font> is deprecated:DeprecationWarning"),
+        ),
     ],
 )
 def test_a_broken_or_unsafe_template_is_refused_and_not_saved(client, operator, db, source, message):
