@@ -1,5 +1,17 @@
-"""The event types notifications handles (it publishes none yet)."""
+"""The event types notifications handles (it publishes none)."""
 
 CUSTOMER_CREATED = "billing.customer.created"
 CUSTOMER_UPDATED = "billing.customer.updated"
 ACCOUNT_PROVISIONED = "portal.account.provisioned"
+PASSWORD_RESET_REQUESTED = "portal.password_reset.requested"  # noqa: S105 (an event type)
+INVOICE_ISSUED = "billing.invoice.issued"
+PAYMENT_RECEIVED = "billing.payment.received"
+INVOICE_OVERDUE = "billing.invoice.overdue"
+SUSPENSION_SCHEDULED = "billing.account.suspension_scheduled"
+ACCOUNT_BLOCKED = "billing.account.blocked"
+ACCOUNT_UNBLOCKED = "billing.account.unblocked"
+USAGE_THRESHOLD_REACHED = "billing.usage.threshold_reached"
+TICKET_CREATED = "ticketing.ticket.created"
+COMMENT_ADDED = "ticketing.comment.added"
+TICKET_STATUS_CHANGED = "ticketing.ticket.status_changed"
+DOCUMENT_PUBLISHED = "documents.document.published"

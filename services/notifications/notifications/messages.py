@@ -10,11 +10,13 @@ from sqlalchemy.orm import Session
 from notifications.errors import MessageNotFound
 from notifications.models import Message
 
+TITLE_LENGTH = 200  # the column's
+
 
 def post_message(session: Session, customer_id: int, *, title: str, body: str, now: datetime) -> Message:
+    """Add a message to the customer's inbox; it gets its id when the session flushes (inserts are batched)."""
     message = Message(customer_id=customer_id, title=title, body=body, created_at=now, read_at=None)
     session.add(message)
-    session.flush()
     return message
 
 

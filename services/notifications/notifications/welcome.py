@@ -1,4 +1,5 @@
-"""The welcome a new portal account gets: a set-password email to each address, and a portal message."""
+"""The welcome a new portal account gets (a set-password email to each address, and a portal
+message), the password-reset email, and the welcome sent again by an operator."""
 
 from __future__ import annotations
 
@@ -7,12 +8,15 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from notifications import deliveries, messages, rendering
+from notifications.catalogue import TemplateChannel
 from notifications.clock import as_utc
-from notifications.models import Customer, Delivery, Message
+from notifications.config import NotificationConfig
+from notifications.formatting import moment
+from notifications.models import Customer, PortalAccount
+from notifications.notify import Notified, event_channels, notify
 
 TEMPLATE = "welcome"
-MESSAGE_TITLE = "Welcome to your customer portal"
+FIRST_WELCOME = (TemplateChannel.EMAIL, TemplateChannel.PORTAL)
 
 
 @dataclass(frozen=True)
@@ -23,35 +27,63 @@ class ProvisionedAccount:
     expires_at: datetime
 
 
-@dataclass(frozen=True)
-class Welcome:
-    deliveries: list[Delivery]
-    message: Message
+def remember_account(session: Session, account: ProvisionedAccount) -> None:
+    """Keep the newest link, so that a welcome sent again carries it while it works."""
+    row = session.get(PortalAccount, account.customer_id)
+    if row is None:
+        row = PortalAccount(customer_id=account.customer_id)
+        session.add(row)
+    row.login, row.set_password_url, row.expires_at = account.login, account.set_password_url, account.expires_at
 
 
 def welcome_customer(
-    session: Session, customer: Customer, account: ProvisionedAccount, *, now: datetime, event_id: str | None = None
-) -> Welcome:
+    session: Session,
+    customer: Customer,
+    account: ProvisionedAccount,
+    *,
+    config: NotificationConfig,
+    now: datetime,
+    event_id: str | None = None,
+) -> Notified:
     """Queue the welcome email to every address of the customer and post the welcome message."""
-    context = {
-        "full_name": customer.full_name,
+    remember_account(session, account)
+    variables = {
         "login": account.login,
         "set_password_url": account.set_password_url,
-        "expires_at": as_utc(account.expires_at).strftime("%Y-%m-%d %H:%M UTC"),
+        "expires_at": moment(account.expires_at),
     }
-    email = rendering.render_email(TEMPLATE, context)
-    content = deliveries.EmailContent(template=TEMPLATE, subject=email.subject, text=email.text, html=email.html)
-    queued = [
-        deliveries.queue_email(
-            session, customer_id=customer.id, recipient=address, content=content, now=now, event_id=event_id
-        )
-        for address in dict.fromkeys(customer.emails)  # each address once, in the customer's order
-    ]
-    message = messages.post_message(
-        session,
-        customer.id,
-        title=MESSAGE_TITLE,
-        body=rendering.render_text(f"{TEMPLATE}.message.txt", context).strip(),
-        now=now,
+    return notify(
+        session, customer, TEMPLATE, variables, channels=FIRST_WELCOME, config=config, now=now, event_id=event_id
     )
-    return Welcome(deliveries=queued, message=message)
+
+
+def welcome_again(
+    session: Session, customer: Customer, channels: list[str], *, config: NotificationConfig, now: datetime
+) -> Notified:
+    """The welcome once more, by email and/or SMS: with the set-password link while it still works,
+    else pointing to the portal's sign-in (the link is single-use and the BFF alone can issue one)."""
+    account = session.get(PortalAccount, customer.id)
+    link_works = account is not None and as_utc(account.expires_at) > now
+    variables = {
+        "login": account.login if account is not None else customer.login,
+        "set_password_url": account.set_password_url if link_works else None,
+        "expires_at": moment(account.expires_at) if link_works else None,
+    }
+    return notify(session, customer, TEMPLATE, variables, channels=channels, config=config, now=now, required=True)
+
+
+def password_reset(
+    session: Session, customer: Customer, data: dict, *, config: NotificationConfig, now: datetime, event_id: str
+) -> Notified:
+    """The reset link, to every address of the customer (and by SMS where configured)."""
+    variables = {"login": data["login"], "reset_url": data["reset_url"], "expires_at": moment(data["expires_at"])}
+    return notify(
+        session,
+        customer,
+        "password_reset",
+        variables,
+        channels=event_channels("password_reset", config, portal=False),
+        config=config,
+        now=now,
+        event_id=event_id,
+    )

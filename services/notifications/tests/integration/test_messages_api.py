@@ -8,7 +8,9 @@ from notifications import messages
 def post(db, customer_id: int, title: str, minutes: int = 0) -> int:
     with db.transaction() as session:
         now = datetime(2025, 3, 1, 9, 0, tzinfo=UTC) + timedelta(minutes=minutes)
-        return messages.post_message(session, customer_id, title=title, body=f"About {title}.", now=now).id
+        message = messages.post_message(session, customer_id, title=title, body=f"About {title}.", now=now)
+        session.flush()
+        return message.id
 
 
 def test_messages_are_listed_newest_first(client, db, as_customer):
