@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from billing.errors import CustomerNotFound
 from billing.models import Activity, Customer
-from billing.pagination import Page, decode_cursor, encode_cursor
+from portico.pagination import Page, decode_cursor, encode_cursor
 
 SYSTEM = "system"  # the actor of changes no operator made (demo data, scheduled runs)
 
@@ -55,7 +55,6 @@ def record(
         subject_id=subject_id,
     )
     session.add(entry)
-    session.flush()
     return entry
 
 
@@ -83,7 +82,7 @@ def customer_activity(session: Session, customer_id: int, *, limit: int, cursor:
     if session.get(Customer, customer_id) is None and session.scalar(query.limit(1)) is None:
         raise CustomerNotFound(f"No customer {customer_id}.")
     if cursor is not None:
-        (last_id,) = decode_cursor(cursor, ("activity", int))
+        (last_id,) = decode_cursor(cursor, "activity", int)
         query = query.where(Activity.id < last_id)
     rows = session.scalars(query.order_by(Activity.id.desc()).limit(limit + 1)).all()
     items = list(rows[:limit])

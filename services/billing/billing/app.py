@@ -4,16 +4,30 @@ from __future__ import annotations
 
 from flask import Flask
 
-from billing import SERVICE
+from billing import (
+    SERVICE,
+    finance_models,  # noqa: F401  (the money tables join the metadata)
+)
 from billing.api import (
     additional_fields,
+    billing_runs,
+    checkouts,
     customer_activity,
     customer_comments,
     customer_services,
     customers,
+    demo_gateway,
+    gateway_webhooks,
     hardware,
+    invoices,
+    order_reviews,
+    orders,
     partners,
+    payment_accounts,
+    payments,
     plans,
+    portal_finance,
+    portal_profile,
     portal_services,
     portal_usage,
     service_usage,
@@ -41,6 +55,17 @@ def create_app(settings: Settings | None = None) -> Flask:
         service_usage,
         portal_services,
         portal_usage,
+        invoices,
+        payments,
+        billing_runs,
+        portal_finance,
+        portal_profile,
+        checkouts,
+        gateway_webhooks,
+        demo_gateway,
+        payment_accounts,
+        orders,
+        order_reviews,
     )
     for module in modules:
         api.register_blueprint(module.blp)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from billing import activity
 from billing.customers import get_customer
 from billing.models import CustomerComment
-from billing.pagination import Page, decode_cursor, encode_cursor
+from portico.pagination import Page, decode_cursor, encode_cursor
 
 
 def add_comment(session: Session, customer_id: int, body: str, *, now: datetime, author: str) -> CustomerComment:
@@ -28,7 +28,7 @@ def customer_comments(session: Session, customer_id: int, *, limit: int, cursor:
     get_customer(session, customer_id)
     query = select(CustomerComment).where(CustomerComment.customer_id == customer_id)
     if cursor is not None:
-        (last_id,) = decode_cursor(cursor, ("comments", int))
+        (last_id,) = decode_cursor(cursor, "comments", int)
         query = query.where(CustomerComment.id < last_id)
     rows = session.scalars(query.order_by(CustomerComment.id.desc()).limit(limit + 1)).all()
     items = list(rows[:limit])

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from billing.errors import InvalidFields
 from billing.models import Customer
-from billing.pagination import Page, decode_cursor, encode_cursor
+from portico.pagination import Page, decode_cursor, encode_cursor
 
 SORT_KEYS = {
     "id": Customer.id,
@@ -86,8 +86,8 @@ def _cursor_after(customer: Customer, sort: str, key: str) -> str:
 def _cursor_values(cursor: str, sort: str, key: str) -> tuple[Any, ...]:
     tag = f"customers:{sort}"
     if key == "id":
-        return decode_cursor(cursor, (tag, int))
-    value, last_id = decode_cursor(cursor, (tag, str, int))
+        return decode_cursor(cursor, tag, int)
+    value, last_id = decode_cursor(cursor, tag, str, int)
     if key == "date_added":
         try:
             value = date.fromisoformat(value)

@@ -29,8 +29,8 @@ from billing.errors import (
 from billing.models import CustomerService, Plan, PlanKind, ServiceStatus
 from billing.moments import utc_text
 from billing.money import ZERO, amount_text
-from billing.pagination import Page, decode_cursor, encode_cursor
 from billing.plans import is_offered_to
+from portico.pagination import Page, decode_cursor, encode_cursor
 
 EDITABLE_FIELDS = (
     "plan_id",
@@ -104,7 +104,7 @@ def list_services(
     if status is not None:
         query = query.where(CustomerService.status == status)
     if cursor is not None:
-        (last_id,) = decode_cursor(cursor, ("services", int))
+        (last_id,) = decode_cursor(cursor, "services", int)
         query = query.where(CustomerService.id > last_id)
     rows = session.scalars(query.order_by(CustomerService.id).limit(limit + 1)).all()
     items = list(rows[:limit])
@@ -151,12 +151,20 @@ def update_service(
     new_status = changes.get("status", service.status)
     if new_status != service.status and new_status not in STATUS_CHANGES[service.status]:
         raise InvalidServiceStatusChange(f"A service cannot go from {service.status} to {new_status}.")
+    plan = service.plan
+    if changes.get("plan_id", service.plan_id) != service.plan_id:
+        plan = _plan_for(session, changes["plan_id"], get_customer(session, service.customer_id).partner_id)
+        if plan.kind != service.plan.kind:
+            raise InvalidFields(
+                {"plan_id": [f"A {service.plan.kind} service changes only to another {service.plan.kind} plan."]}
+            )
     current = {name: getattr(service, name) for name in EDITABLE_FIELDS}
-    _check(service.plan, current | changes)
+    _check(plan, current | changes)
     if changes.get("login") is not None:
         _check_login_free(session, changes["login"], service.id)
     before = snapshot(service)
     _assign(service, changes)
+    service.plan, service.plan_id = plan, plan.id
     after = snapshot(service)
     changed = [name for name in EDITABLE_FIELDS if after[name] != before[name]]
     if not changed:
@@ -206,7 +214,7 @@ def _check_login_free(session: Session, login: str | None, service_id: int | Non
 
 def _assign(service: CustomerService, values: dict[str, Any]) -> None:
     for name, value in values.items():
-        if name != "plan_id":
+        if name != "plan_id":  # set as `plan` by the caller, checked against the partner's offer
             setattr(service, name, value)
 
 

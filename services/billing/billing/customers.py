@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from billing import activity, additional_values, events
+from billing import account_events, activity, additional_values, events
 from billing.customer_queries import search_text_of
 from billing.errors import CustomerNotFound, InvalidStatusChange, LoginTaken, UnknownPartner
 from billing.models import BillingType, Customer, CustomerStatus, Partner
@@ -36,6 +36,7 @@ EDITABLE_FIELDS = (
     "geo",
     "minimum_balance",
     "grace_days",
+    "billing_day",
     "additional",
 )
 # Which statuses a customer may move to from each status (seed 004).
@@ -68,6 +69,7 @@ def snapshot(customer: Customer) -> dict[str, Any]:
         "geo": customer.geo,
         "minimum_balance": amount_text(customer.minimum_balance),
         "grace_days": customer.grace_days,
+        "billing_day": customer.billing_day,
         "additional": dict(customer.additional),
         "date_added": customer.date_added.isoformat(),
         "updated_at": customer.updated_at.isoformat(),
@@ -115,6 +117,7 @@ def create_customer(session: Session, values: dict[str, Any], *, now: datetime, 
         phones=[],
         minimum_balance=0,
         grace_days=0,
+        billing_day=1,
         date_added=now.date(),
         revision=1,
         created_at=now,
@@ -150,7 +153,28 @@ def update_customer(
     if "additional" in changes:
         merged = additional_values.apply_values(defined, customer.additional, changes["additional"], creating=False)
         changes = changes | {"additional": merged}
-    return _change(session, customer, changes, now=now, actor=actor)
+    old_status = customer.status
+    _change(session, customer, changes, now=now, actor=actor)
+    if customer.status != old_status and CustomerStatus.BLOCKED in (old_status, customer.status):
+        _operator_blocked_or_unblocked(session, customer, now=now)
+    return customer
+
+
+def set_status(session: Session, customer: Customer, status: str, *, now: datetime, actor: str) -> Customer:
+    """Move the customer to `status` by billing's own rules (the daily run blocking for debt)."""
+    return _change(session, customer, {"status": status}, now=now, actor=actor)
+
+
+def _operator_blocked_or_unblocked(session: Session, customer: Customer, *, now: datetime) -> None:
+    if customer.status == CustomerStatus.BLOCKED:
+        customer.blocked_reason = "operator"
+        account_events.publish(session, events.ACCOUNT_BLOCKED, customer, reason="operator", blocked_at=now.isoformat())
+    else:
+        customer.blocked_reason = None
+        customer.blocking_on = None
+        account_events.publish(
+            session, events.ACCOUNT_UNBLOCKED, customer, reason="operator", unblocked_at=now.isoformat()
+        )
 
 
 def drop_additional_value(session: Session, customer: Customer, name: str, *, now: datetime, actor: str) -> None:

@@ -1,17 +1,23 @@
-"""Demo data for `make run`: partners, customers, plans, services and hardware, written once (`python -m billing.demo`).
+"""Demo data for `make run`: partners, customers, plans, services, hardware and two months of
+billing, written once (`python -m billing.demo`).
 
 Written through the same rules as the API, so their events wait in the outbox and reach
-every other service as soon as the suite runs.
+every other service as soon as the suite runs. The demo customer's services started in the
+month before last: the run for the 1st of last month invoiced that part and last month, a
+bank transfer paid it, and the run for the 1st of this month left this month's invoice open.
+Alice paid 50.00 ahead.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
 
-from billing import SERVICE, activity, customer_services, customers, hardware, plans
+from billing import SERVICE, activity, customer_services, customers, hardware, payments, plans
+from billing.billing_run import run_billing
+from billing.finance_models import Invoice
 from billing.models import Partner
 from portico.db import Database
 from portico.settings import load_settings
@@ -50,10 +56,18 @@ ROUTER = {"product_name": "Router AX3000", "serial": "DEMO-0001", "ownership": "
 
 def load_demo_data(db: Database, now: datetime) -> bool:
     """Create the demo partners and customers unless they exist; True if anything was written."""
+    this_month = now.date().replace(day=1)
+    last_month = (this_month - timedelta(days=1)).replace(day=1)
+    started = last_month - timedelta(days=20)
     with db.transaction() as session:
         if session.scalar(select(Partner.id).limit(1)) is not None:
             return False
-        partners = [Partner(name=name, created_at=now) for name in PARTNERS]
+        partners = [
+            Partner(
+                name=name, vat_rate=Decimal("20.00"), tax_id=f"GB{n}23456789", payment_terms_days=30, created_at=now
+            )
+            for n, name in enumerate(PARTNERS, start=1)
+        ]
         session.add_all(partners)
         session.flush()
         made = [
@@ -64,10 +78,39 @@ def load_demo_data(db: Database, now: datetime) -> bool:
         ]
         offered = [plans.create_plan(session, values, now=now) for values in PLANS]
         for plan in offered:  # the demo customer has one of each, and a rented router
-            sold = {"plan_id": plan.id, "login": "demo-fibre" if plan.kind == "internet" else None}
+            sold = {
+                "plan_id": plan.id,
+                "login": "demo-fibre" if plan.kind == "internet" else None,
+                "start_date": started,
+            }
             customer_services.create_service(session, made[0].id, sold, now=now, actor=activity.SYSTEM)
-        hardware.add_hardware(session, made[0].id, dict(ROUTER), now=now, actor=activity.SYSTEM)
+        hardware.add_hardware(session, made[0].id, ROUTER | {"assigned_date": started}, now=now, actor=activity.SYSTEM)
+        demo_id, alice_id = made[0].id, made[1].id
+        payments.record_payment(
+            session, alice_id, Decimal("50.00"), method="bank_transfer", on=started, now=now, actor=activity.SYSTEM
+        )
+    run_billing(db, on=last_month, now=now)
+    _pay_invoices_of(db, demo_id, on=last_month + timedelta(days=5), now=now)
+    run_billing(db, on=this_month, now=now)
     return True
+
+
+def _pay_invoices_of(db: Database, customer_id: int, *, on: date, now: datetime) -> None:
+    with db.transaction() as session:
+        due = sum(
+            (i.amount_due for i in session.scalars(select(Invoice).where(Invoice.customer_id == customer_id))),
+            Decimal(0),
+        )
+        payments.record_payment(
+            session,
+            customer_id,
+            due,
+            method="bank_transfer",
+            reference="Transfer",
+            on=on,
+            now=now,
+            actor=activity.SYSTEM,
+        )
 
 
 def main() -> None:

@@ -115,3 +115,77 @@ class UnusableUsage(BillingError):
 
 class WrongServiceKind(BillingError):
     """Statistics asked of a service of another kind (traffic of a voice service, calls of an internet one)."""
+
+
+class InvoiceNotFound(NotFound):
+    pass
+
+
+class PaymentNotFound(NotFound):
+    pass
+
+
+class RefundTooLarge(Conflict):
+    """A refund beyond what is left of the payment."""
+
+
+class InvoiceNotCreditable(Conflict):
+    """A credit note for more than is left to credit of an invoice, or of a document that is not an invoice."""
+
+
+class ProformaNotPayable(Conflict):
+    """A proforma invoice that is paid or cancelled already."""
+
+
+class InvalidWebhook(BillingError):
+    """A webhook whose signature, timestamp or body does not verify; nothing of it is applied."""
+
+    status = 400
+    title = "Invalid webhook"
+
+
+class GatewayNotFound(NotFound):
+    pass
+
+
+class GatewayUnavailable(BillingError):
+    """The payment gateway did not answer or refused the request."""
+
+    status = 502
+    title = "Bad gateway"
+
+
+class CheckoutNotFound(NotFound):
+    pass
+
+
+class CheckoutInProgress(Conflict):
+    """The first request with this Idempotency-Key is still opening its checkout."""
+
+
+class CheckoutClosed(Conflict):
+    """A hosted checkout that is paid already."""
+
+
+class PaymentAccountNotFound(NotFound):
+    pass
+
+
+class NoPaymentAccount(Conflict):
+    """Autopay needs a saved payment account."""
+
+
+class OrderNotFound(NotFound):
+    pass
+
+
+class OrderNotPending(Conflict):
+    """Only a pending order can be approved or rejected."""
+
+
+class CustomerCannotOrder(Conflict):
+    """Only New and Active customers order products."""
+
+
+class PlanChangeNotAllowed(Conflict):
+    """A plan change of a service that is not active, or on the day it starts."""

@@ -18,6 +18,16 @@ SERVICE_CREATED = "billing.service.created"
 SERVICE_UPDATED = "billing.service.updated"
 SERVICE_STATUS_CHANGED = "billing.service.status_changed"
 USAGE_THRESHOLD_REACHED = "billing.usage.threshold_reached"
+INVOICE_ISSUED = "billing.invoice.issued"
+INVOICE_PAID = "billing.invoice.paid"
+INVOICE_PARTIALLY_PAID = "billing.invoice.partially_paid"
+INVOICE_OVERDUE = "billing.invoice.overdue"
+PROFORMA_ISSUED = "billing.proforma.issued"
+PAYMENT_RECEIVED = "billing.payment.received"
+PAYMENT_REFUNDED = "billing.payment.refunded"
+SUSPENSION_SCHEDULED = "billing.account.suspension_scheduled"
+ACCOUNT_BLOCKED = "billing.account.blocked"
+ACCOUNT_UNBLOCKED = "billing.account.unblocked"
 
 
 def publish(session: Session, event_type: str, data: dict[str, Any], *, aggregate_type: str, aggregate_id: Any) -> None:

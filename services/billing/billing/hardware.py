@@ -16,7 +16,7 @@ from billing.customers import get_customer
 from billing.errors import HardwareNotFound, InvalidFields
 from billing.models import Hardware, HardwareOwnership, HardwareStatus
 from billing.money import amount_text
-from billing.pagination import Page, decode_cursor, encode_cursor
+from portico.pagination import Page, decode_cursor, encode_cursor
 
 EDITABLE_FIELDS = ("product_name", "serial", "ownership", "status", "price", "assigned_date")
 
@@ -45,7 +45,7 @@ def list_hardware(session: Session, customer_id: int, *, limit: int = 50, cursor
     get_customer(session, customer_id)
     query = select(Hardware).where(Hardware.customer_id == customer_id)
     if cursor is not None:
-        (last_id,) = decode_cursor(cursor, ("hardware", int))
+        (last_id,) = decode_cursor(cursor, "hardware", int)
         query = query.where(Hardware.id > last_id)
     rows = session.scalars(query.order_by(Hardware.id).limit(limit + 1)).all()
     items = list(rows[:limit])

@@ -24,6 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from portico.events.tables import inbox_table, outbox_table
+from portico.idempotency import idempotency_table
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -40,6 +41,7 @@ class Base(DeclarativeBase):
 
 outbox = outbox_table(Base.metadata)
 inbox = inbox_table(Base.metadata)
+idempotency_keys = idempotency_table(Base.metadata)  # operators' money requests (api/idempotent.py)
 
 
 class CustomerStatus:
@@ -62,6 +64,13 @@ class Partner(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
+    # What its invoices carry: the currency, the VAT rate and number, the payment terms, and a
+    # prefix that keeps its document numbers apart from other partners' ("A-INV-2026-000001").
+    currency: Mapped[str] = mapped_column(String(3), default="EUR", server_default="EUR")
+    vat_rate: Mapped[Decimal] = mapped_column(Numeric(5, 2), default=Decimal(0), server_default="0")
+    tax_id: Mapped[str | None] = mapped_column(String(64))
+    payment_terms_days: Mapped[int] = mapped_column(Integer, default=14, server_default="14")
+    document_prefix: Mapped[str] = mapped_column(String(16), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
@@ -93,6 +102,12 @@ class Customer(Base):
     geo_lng: Mapped[Decimal | None] = mapped_column(Numeric(9, 6))
     minimum_balance: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal(0), server_default="0")
     grace_days: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Recurring invoices are issued on this day of each month for the month ahead (1-28).
+    billing_day: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # Set by the daily run while the balance is below the minimum past a due date (dunning).
+    blocking_on: Mapped[date | None] = mapped_column(Date)
+    # Why a Blocked customer is blocked: "debt" (the run; paying unblocks) or "operator".
+    blocked_reason: Mapped[str | None] = mapped_column(String(16))
     # Values of the operator-defined additional fields, by field name.
     additional: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict, server_default=text("'{}'"))
     # Case-folded login, names, emails, phones and address: what `q` searches (see customer_queries).
@@ -277,6 +292,8 @@ class CustomerService(Base):
     # The network's name for an internet service (RADIUS login) and its fixed address, if any.
     login: Mapped[str | None] = mapped_column(String(64), unique=True)
     ip: Mapped[str | None] = mapped_column(String(45))
+    # The last day invoiced (billing is in advance, per cycle); None until first invoiced.
+    billed_until: Mapped[date | None] = mapped_column(Date)
     revision: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -313,6 +330,8 @@ class Hardware(Base):
     status: Mapped[str] = mapped_column(String(16))
     price: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))  # monthly if rented, once if sold
     assigned_date: Mapped[date] = mapped_column(Date)
+    # Rented: the last day invoiced; sold: the day its price was invoiced (once).
+    billed_until: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 

@@ -6,7 +6,7 @@ with more than two places is refused, so what an operator typed is what is store
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -33,6 +33,12 @@ def parse_amount(value: object) -> Decimal:
     if amount != amount.quantize(CENT):
         raise InvalidAmount("Use at most two decimal places.")
     return amount.quantize(CENT) if amount else ZERO  # never "-0.00"
+
+
+def round_money(value: Decimal) -> Decimal:
+    """The one rounding rule of computed amounts (tax, discounts, proration): half up to the cent."""
+    rounded = Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+    return rounded if rounded else ZERO
 
 
 def amount_text(amount: Decimal) -> str:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from billing.errors import InvalidFields, PlanExists, PlanInUse, PlanNotFound
 from billing.models import CustomerService, Partner, Plan, PlanKind, PlanPartner, TrafficLimitType
-from billing.pagination import Page, decode_cursor, encode_cursor
+from portico.pagination import Page, decode_cursor, encode_cursor
 
 # The attributes each kind's settings are stored in, cleared when they do not apply.
 INTERNET_COLUMNS = (
@@ -55,7 +55,7 @@ def list_plans(
     if partner_id is not None:
         query = query.where(offered_to_partner(partner_id))
     if cursor is not None:
-        (last_id,) = decode_cursor(cursor, ("plans", int))
+        (last_id,) = decode_cursor(cursor, "plans", int)
         query = query.where(Plan.id > last_id)
     rows = session.scalars(query.order_by(Plan.id).limit(limit + 1)).all()
     items = list(rows[:limit])

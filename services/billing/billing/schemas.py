@@ -76,6 +76,11 @@ class CustomerFieldsSchema(Schema):
         validate=validate.Range(0, 365),
         metadata={"description": "Days of grace after an invoice falls due."},
     )
+    billing_day = fields.Integer(
+        strict=True,
+        validate=validate.Range(1, 28),
+        metadata={"description": "The day of the month recurring invoices are issued for the month ahead."},
+    )
     additional = fields.Dict(
         keys=fields.String(validate=validate.Length(1, 64)),
         values=fields.Raw(allow_none=True),
@@ -208,6 +213,60 @@ class AdditionalFieldSchema(AdditionalFieldChangeSchema):
     type = fields.String(required=True, validate=validate.OneOf(AdditionalFieldType.ALL))
 
 
-class PartnerSchema(Schema):
+class PartnerChangeSchema(Schema):
+    name = fields.String(validate=validate.Length(1, 120))
+    currency = fields.String(
+        validate=validate.Regexp(r"^[A-Z]{3}$", error="Use an ISO 4217 code such as EUR."),
+        metadata={"description": "The currency of the partner's documents (ISO 4217)."},
+    )
+    vat_rate = Amount(
+        validate=validate.Range(0, 100), metadata={"description": "VAT in percent on every line.", "example": "20.00"}
+    )
+    tax_id = fields.String(allow_none=True, validate=validate.Length(1, 64))
+    payment_terms_days = fields.Integer(
+        strict=True, validate=validate.Range(0, 365), metadata={"description": "Days from issue to due date."}
+    )
+    document_prefix = fields.String(
+        validate=validate.Regexp(
+            r"^([A-Za-z0-9][A-Za-z0-9_-]{0,14})?$", error="Use up to 15 letters, digits, '_' or '-'."
+        ),
+        metadata={"description": 'Put before document numbers ("A-" gives "A-INV-2026-000001").'},
+    )
+
+
+class PartnerSchema(PartnerChangeSchema):
     id = fields.Integer(dump_only=True)
     name = fields.String(required=True, validate=validate.Length(1, 120))
+
+
+SELF_SERVICE_FIELDS = ("emails", "billing_emails", "phones", "street", "zip_code", "city")
+
+
+class ProfileChangeSchema(Schema):
+    """What a customer may change of their own record from the portal."""
+
+    class Meta:
+        unknown = RAISE
+
+    emails = CustomerFieldsSchema._declared_fields["emails"]
+    billing_emails = CustomerFieldsSchema._declared_fields["billing_emails"]
+    phones = CustomerFieldsSchema._declared_fields["phones"]
+    street = CustomerFieldsSchema._declared_fields["street"]
+    zip_code = CustomerFieldsSchema._declared_fields["zip_code"]
+    city = CustomerFieldsSchema._declared_fields["city"]
+
+
+class ProfileSchema(Schema):
+    id = fields.Integer()
+    login = fields.String()
+    full_name = fields.String()
+    status = fields.String()
+    billing_type = fields.String()
+    partner_id = fields.Integer()
+    emails = fields.List(fields.String())
+    billing_emails = fields.List(fields.String())
+    phones = fields.List(fields.String())
+    street = fields.String(allow_none=True)
+    zip_code = fields.String(allow_none=True)
+    city = fields.String(allow_none=True)
+    date_added = fields.Date()

@@ -25,6 +25,11 @@ class IPAddressText(fields.String):
 
 
 class ServiceChangeSchema(Schema):
+    plan_id = fields.Integer(
+        strict=True,
+        validate=validate.Range(min=1),
+        metadata={"description": "Another plan of the same kind offered to the customer's partner (the price stays)."},
+    )
     description = fields.String(validate=validate.Length(1, 200))
     price = Amount(validate=NOT_NEGATIVE, metadata={"description": 'Per month and unit, e.g. "25.00".'})
     quantity = fields.Integer(strict=True, validate=validate.Range(1, 10_000))

@@ -9,9 +9,9 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from billing.errors import Conflict
+from billing.errors import Conflict, NotFound
 from billing.models import Partner
-from billing.schemas import PartnerSchema
+from billing.schemas import PartnerChangeSchema, PartnerSchema
 from portico.auth import operator_scope
 from portico.web import database
 
@@ -36,9 +36,30 @@ class Partners(MethodView):
         """Add a partner."""
         try:
             with database().transaction() as session:
-                partner = Partner(name=values["name"], created_at=datetime.now(UTC))
+                partner = Partner(**values, created_at=datetime.now(UTC))
                 session.add(partner)
                 session.flush()
                 return partner
         except IntegrityError:
             raise Conflict(f"A partner named {values['name']!r} exists.") from None
+
+
+@blp.route("/<int:partner_id>")
+class PartnerById(MethodView):
+    @blp.arguments(PartnerChangeSchema)
+    @blp.response(200, PartnerSchema)
+    @blp.doc(security=[{"bearer": []}])
+    @operator_scope("customers:write")
+    def patch(self, changes, partner_id):
+        """Change a partner's name, currency, VAT, payment terms or document prefix (documents issued keep theirs)."""
+        try:
+            with database().transaction() as session:
+                partner = session.get(Partner, partner_id, with_for_update=True)
+                if partner is None:
+                    raise NotFound(f"No partner {partner_id}.")
+                for name, value in changes.items():
+                    setattr(partner, name, value)
+                session.flush()
+                return partner
+        except IntegrityError:
+            raise Conflict(f"A partner named {changes.get('name')!r} exists.") from None

@@ -212,3 +212,21 @@ def test_deleting_a_customer_removes_its_services(
     assert count_rows(CustomerService) == 0
     assert count_rows(Activity) > 0  # the trail stays
     assert count_rows(outbox) > 0
+
+
+def test_an_operator_moves_a_service_to_another_plan_of_its_kind_only(
+    client, operator, customer, make_plan, make_service, outbox_events
+):
+    service = make_service(customer["id"], make_plan("internet")["id"])
+    faster = make_plan("internet", name="Fibre 500", price="45.00")
+    voice = make_plan("voice")
+    url = f"/admin/v1/services/{service['id']}"
+
+    moved = client.patch(url, json={"plan_id": faster["id"]}, headers=operator)
+    refused = client.patch(url, json={"plan_id": voice["id"]}, headers=operator)
+
+    assert moved.status_code == 200
+    assert (moved.get_json()["plan_id"], moved.get_json()["plan_name"]) == (faster["id"], "Fibre 500")
+    assert outbox_events("billing.service.updated")[-1]["data"]["changed"] == ["plan_id"]
+    assert refused.status_code == 422
+    assert client.get(url, headers=operator).get_json()["plan_id"] == faster["id"]
