@@ -69,16 +69,6 @@ class CannotMerge(Conflict):
     pass
 
 
-class IdempotencyKeyReused(TicketingError):
-    """The same Idempotency-Key was sent before with another request."""
-
-    title = "Idempotency key reused"
-
-
-class IdempotencyKeyInFlight(Conflict):
-    """The first request with this Idempotency-Key has not finished yet."""
-
-
 class UploadRefused(TicketingError):
     """An uploaded file that is not accepted; nothing of the request is stored."""
 

@@ -3,7 +3,7 @@ and its replica of billing's customers."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
@@ -17,11 +17,12 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Text,
-    TypeDecorator,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from portico.db import UtcDateTime
 from portico.events.tables import inbox_table, outbox_table
+from portico.idempotency import idempotency_table
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -38,25 +39,7 @@ class Base(DeclarativeBase):
 
 outbox = outbox_table(Base.metadata)
 inbox = inbox_table(Base.metadata)
-
-
-class UtcDateTime(TypeDecorator):
-    """A timezone-aware UTC datetime on both databases (SQLite hands back naive values otherwise)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            raise ValueError("a naive datetime cannot be stored: pass an aware one")
-        return value.astimezone(UTC)
-
-    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+idempotency_keys = idempotency_table(Base.metadata)
 
 
 class Priority:
@@ -209,20 +192,6 @@ class TicketTerm(Base):
     public: Mapped[bool] = mapped_column(Boolean, primary_key=True)  # from the subject or a public comment
     term: Mapped[str] = mapped_column(TERM, primary_key=True)
     customer_id: Mapped[int] = mapped_column(Integer)
-
-
-class IdempotencyKey(Base):
-    """The first answer to a request sent with an `Idempotency-Key`, replayed for its retries."""
-
-    __tablename__ = "idempotency_keys"
-
-    # Claimed by inserting under this primary key: two concurrent requests cannot both win.
-    caller: Mapped[str] = mapped_column(String(140), primary_key=True)
-    key: Mapped[str] = mapped_column(String(255), primary_key=True)
-    request_hash: Mapped[str] = mapped_column(String(64))
-    status_code: Mapped[int | None] = mapped_column(Integer)
-    response_body: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UtcDateTime())
 
 
 class Task(Base):

@@ -15,11 +15,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from portico.pagination import Page, decode_cursor, encode_cursor
 from ticketing import events
 from ticketing.customers import get_customer
 from ticketing.errors import CustomerNotFound, InvalidFields, TaskNotFound, TicketNotFound
 from ticketing.models import Task, TaskStatus, Ticket
-from ticketing.pagination import Page, decode_cursor, encode_cursor
 
 EDITABLE = ("title", "description", "assignee", "due_date", "status")
 

@@ -6,7 +6,7 @@ import threading
 
 from sqlalchemy import select
 
-from ticketing.models import Comment, IdempotencyKey, Ticket
+from ticketing.models import Comment, Ticket, idempotency_keys
 
 
 def post_ticket(client, headers, key, **form):
@@ -57,7 +57,7 @@ def test_keys_belong_to_their_caller(client, as_customer, customers, count_rows)
 
 def test_a_refused_request_does_not_use_up_its_key(client, as_customer, customers, count_rows):
     assert post_ticket(client, as_customer(7), "k-2", priority="critical").status_code == 422
-    assert count_rows(IdempotencyKey) == 0
+    assert count_rows(idempotency_keys) == 0
     assert post_ticket(client, as_customer(7), "k-2").status_code == 201
 
 

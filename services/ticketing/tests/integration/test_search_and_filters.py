@@ -147,14 +147,17 @@ CUSTOMER_CASES = [
 
 
 @pytest.mark.parametrize(
-    "common_word_entries", [search.COMMON_WORD_ENTRIES, 40, 0], ids=["as-set", "mixed-plans", "all-walk"]
+    ("common_word_entries", "rare_word_entries"),
+    [(search.COMMON_WORD_ENTRIES, search.RARE_WORD_ENTRIES), (40, 10), (0, 0), (10**6, 10**6)],
+    ids=["as-set", "mixed-plans", "all-walk", "all-fetched"],
 )
 def test_customer_list_returns_exactly_the_matching_tickets(
-    common_word_entries, generated, client, as_customer, monkeypatch
+    common_word_entries, rare_word_entries, generated, client, as_customer, monkeypatch
 ):
-    # The plan search picks per word (a list of candidates, or a walk checking each ticket)
-    # must never change the answer.
+    # The plan search picks per word (candidates fetched by id, or listed and looked up in a
+    # walk in sort order, or a walk checking each ticket) must never change the answer.
     monkeypatch.setattr(search, "COMMON_WORD_ENTRIES", common_word_entries)
+    monkeypatch.setattr(search, "RARE_WORD_ENTRIES", rare_word_entries)
     made, rows = generated
     for params in CUSTOMER_CASES:  # one generation for all cases: it is the slow part
         expected = [
@@ -179,7 +182,16 @@ QUEUE_CASES = [
 ]
 
 
-def test_operator_queue_returns_exactly_the_matching_tickets(generated, client, operator):
+@pytest.mark.parametrize(
+    ("common_word_entries", "rare_word_entries"),
+    [(search.COMMON_WORD_ENTRIES, search.RARE_WORD_ENTRIES), (10**6, 0), (0, 0)],
+    ids=["as-set", "all-listed", "all-walk"],
+)
+def test_operator_queue_returns_exactly_the_matching_tickets(
+    common_word_entries, rare_word_entries, generated, client, operator, monkeypatch
+):
+    monkeypatch.setattr(search, "COMMON_WORD_ENTRIES", common_word_entries)
+    monkeypatch.setattr(search, "RARE_WORD_ENTRIES", rare_word_entries)
     made, rows = generated
     for params in QUEUE_CASES:
         expected = [g.id for g in made if _matches(params, g, rows[g.id], public_only=False)]

@@ -16,7 +16,12 @@ from portico.web import database
 from ticketing import attachments, comments, replies, tickets
 from ticketing.api.idempotent import create_once
 from ticketing.api.request_context import config, now, require_customer, storage, uploads_of
-from ticketing.api.shaping import TicketWithComments, file_response
+from ticketing.api.shaping import (
+    CUSTOMER_LIST_COLUMNS,
+    TicketWithComments,
+    customer_list_response,
+    file_response,
+)
 from ticketing.export import parse_columns, tickets_csv
 from ticketing.models import Source
 from ticketing.schemas import (
@@ -51,10 +56,14 @@ def _with_public_comments(session, ticket) -> TicketWithComments:
     return TicketWithComments(ticket, comments.ticket_comments(session, ticket, public_only=True))
 
 
+# One instance for every request: given the class, webargs would build a schema per request.
+LIST_QUERY = TicketListQuerySchema()
+
+
 @blp.route("/<int:customer_id>/tickets")
 class CustomerTickets(MethodView):
     @customer_scope
-    @blp.arguments(TicketListQuerySchema, location="query", unknown=RAISE)
+    @blp.arguments(LIST_QUERY, location="query", unknown=RAISE)
     @blp.response(200, TicketPageSchema)
     @blp.doc(security=BEARER)
     def get(self, query, customer_id):
@@ -67,8 +76,9 @@ class CustomerTickets(MethodView):
                 limit=query["limit"],
                 cursor=query.get("cursor"),
                 now=now(),
+                columns=CUSTOMER_LIST_COLUMNS,
             )
-            return {"items": page.items, "next_cursor": page.next_cursor}
+        return customer_list_response(page)
 
     @customer_scope
     @blp.arguments(TicketCreateFormSchema, location="form", content_type="multipart/form-data", unknown=RAISE)

@@ -1,4 +1,4 @@
-"""Running a creating request once per Idempotency-Key (see ticketing/idempotency.py)."""
+"""Running a creating request once per Idempotency-Key (see portico.idempotency)."""
 
 from __future__ import annotations
 
@@ -11,13 +11,12 @@ from flask import Response, request
 from marshmallow import Schema
 from sqlalchemy.orm import Session
 
+from portico import idempotency
 from portico.web import database
-from ticketing import idempotency
 from ticketing.api.request_context import caller, now, storage
 from ticketing.attachments import Upload
+from ticketing.models import idempotency_keys
 from ticketing.storage import StagedWrites, staged
-
-REPLAYED_HEADER = "Idempotent-Replayed"
 
 
 def create_once(
@@ -40,12 +39,14 @@ def create_once(
     who = caller()
     with staged(storage()) as writes, database().transaction() as session:
         if key is not None and request_hash is not None:
-            stored = idempotency.claim(session, caller=who, key=key, request_hash=request_hash, now=now())
+            stored = idempotency.claim(
+                session, idempotency_keys, caller=who, key=key, request_hash=request_hash, now=now()
+            )
             if stored is not None:
                 response = Response(stored.body, stored.status, mimetype="application/json")
-                response.headers[REPLAYED_HEADER] = "true"
+                response.headers[idempotency.REPLAYED_HEADER] = "true"
                 return response
         body = json.dumps(schema.dump(work(session, writes)))
         if key is not None:
-            idempotency.store_answer(session, caller=who, key=key, status=status, body=body)
+            idempotency.store_answer(session, idempotency_keys, caller=who, key=key, status=status, body=body)
     return Response(body, status, mimetype="application/json")
