@@ -210,3 +210,56 @@ class InvalidPortalConfig(PortalError):
 
     def extensions(self) -> dict[str, Any]:
         return {"errors": self.errors}
+
+
+class UpstreamUnavailable(PortalError):
+    """An upstream service is down, too slow, failing, or its breaker is open."""
+
+    status = 503
+    title = "Service unavailable"
+    RETRY_AFTER = 30
+
+    def __init__(self, service: str, *, maybe_done: bool = False) -> None:
+        self.service = service
+        self.maybe_done = maybe_done
+        if maybe_done:
+            detail = (
+                f"The {service} service did not answer in time: the change may or may not have been made. "
+                "Check before trying again (a retry with the same Idempotency-Key is safe)."
+            )
+        else:
+            detail = f"The {service} service is not available right now; nothing was changed. Try again later."
+        super().__init__(detail)
+
+    def extensions(self) -> dict[str, Any]:
+        return {"service": self.service, "retry_after": self.RETRY_AFTER}
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.RETRY_AFTER)}
+
+
+class UpstreamRejected(PortalError):
+    """An upstream service refused the request (4xx): its problem is passed on to the customer."""
+
+    def __init__(self, service: str, status: int, problem: dict[str, Any]) -> None:
+        self.service = service
+        self.status = status
+        self.title = str(problem.get("title") or "Request refused")
+        self.errors = problem.get("errors")
+        super().__init__(str(problem.get("detail") or self.title))
+
+    def extensions(self) -> dict[str, Any]:
+        return {"errors": self.errors} if isinstance(self.errors, dict) else {}
+
+
+class InvalidFields(PortalError):
+    """Fields the request may not carry or set (a profile field that is not editable, a file not allowed)."""
+
+    title = "Invalid request"
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        super().__init__("One or more fields are invalid.")
+        self.errors = errors
+
+    def extensions(self) -> dict[str, Any]:
+        return {"errors": self.errors}

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from portal_bff import accounts, events
+from portal_bff import accounts, events, freshness
 from portico.events import Event
 from portico.events.consumer import Handler
 from portico.settings import Settings
@@ -20,6 +20,26 @@ def provision_on_customer_created(
 
 def update_on_customer_updated(session: Session, event: Event, *, now: datetime) -> None:
     accounts.apply_customer_update(session, event.data, now=now)
+    freshness.changed(session, event.data["id"], ["billing"])
+
+
+def customers_data_changed(upstream: str) -> Handler:
+    """A handler moving on the version of the customer's data in `upstream` (its pages read it again)."""
+
+    def handle(session: Session, event: Event) -> None:
+        customer_id = event.data.get("customer_id", event.data.get("id"))
+        freshness.changed(session, int(customer_id), [upstream])
+
+    return handle
+
+
+def everyones_data_changed(shared: str) -> Handler:
+    """A handler moving on a shared version (every customer's pages read the news again)."""
+
+    def handle(session: Session, event: Event) -> None:
+        freshness.changed_for_everyone(session, [shared])
+
+    return handle
 
 
 def handlers(settings: Settings) -> dict[str, Handler]:
@@ -33,7 +53,12 @@ def handlers(settings: Settings) -> dict[str, Handler]:
     def on_customer_updated(session: Session, event: Event) -> None:
         update_on_customer_updated(session, event, now=datetime.now(UTC))
 
-    return {
+    registered: dict[str, Handler] = {
         events.CUSTOMER_CREATED: on_customer_created,
         events.CUSTOMER_UPDATED: on_customer_updated,
     }
+    for upstream, types in events.CHANGES_OF_CUSTOMERS.items():
+        registered |= dict.fromkeys(types, customers_data_changed(upstream))
+    for shared, types in events.CHANGES_OF_EVERYONE.items():
+        registered |= dict.fromkeys(types, everyones_data_changed(shared))
+    return registered

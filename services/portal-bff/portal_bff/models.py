@@ -229,3 +229,46 @@ class PortalConfigRecord(Base):
     config: Mapped[dict[str, Any]] = mapped_column(JSON)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_by: Mapped[str] = mapped_column(String(128))
+
+
+class Preferences(Base):
+    """How the customer likes the portal: theme and language (one row once they change either)."""
+
+    __tablename__ = "preferences"
+    __table_args__ = (CheckConstraint("theme IN ('light', 'dark', 'system')", name="theme"),)
+
+    customer_id: Mapped[int] = mapped_column(
+        ForeignKey("portal_accounts.customer_id"), primary_key=True, autoincrement=False
+    )
+    theme: Mapped[str] = mapped_column(String(8))
+    language: Mapped[str] = mapped_column(String(16))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CustomerVersions(Base):
+    """What the portal knows of each upstream's data of a customer: a new random value whenever it changed.
+
+    Set by the worker from the upstreams' events and by the web process right after the
+    customer's own write through the portal; read with the session on every request, so a
+    page section cached under an older value is read again (section_cache.py). No row, or
+    NULL, is "no change heard of since the portal started tracking". Events may name a
+    customer the portal has no account of (yet): no foreign key.
+    """
+
+    __tablename__ = "customer_versions"
+
+    customer_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    billing: Mapped[int | None] = mapped_column(BigInteger)
+    ticketing: Mapped[int | None] = mapped_column(BigInteger)
+    notifications: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class SharedVersions(Base):
+    """The one row of versions of what every customer sees alike: the news and the portal config."""
+
+    __tablename__ = "shared_versions"
+    __table_args__ = (CheckConstraint("id = 1", name="one_row"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    news: Mapped[int | None] = mapped_column(BigInteger)
+    config: Mapped[int | None] = mapped_column(BigInteger)

@@ -10,6 +10,7 @@ default that changes later cannot make a partner's effective config invalid.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -17,7 +18,7 @@ from marshmallow import ValidationError
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from portal_bff import upserts
+from portal_bff import freshness, upserts
 from portal_bff.errors import InvalidPortalConfig, NotFound
 from portal_bff.models import PortalConfigRecord
 from portal_bff.portal_config_schema import DASHBOARD_SECTIONS, MODULES, PortalConfigSchema
@@ -112,6 +113,7 @@ def store_override(session: Session, partner_id: int, override: Any, *, by: str,
         .values(partner_id=partner_id, **values)
         .on_conflict_do_update(index_elements=["partner_id"], set_=values)
     )
+    freshness.changed_for_everyone(session, [freshness.CONFIG])
     return effective
 
 
@@ -120,6 +122,29 @@ def remove_override(session: Session, partner_id: int) -> None:
     removed = session.execute(delete(PortalConfigRecord).where(PortalConfigRecord.partner_id == partner_id)).rowcount
     if removed != 1:
         raise NotFound("This partner has no portal config of its own.")
+    freshness.changed_for_everyone(session, [freshness.CONFIG])
+
+
+class ConfigCache:
+    """The effective config of each partner, worked out once per version of the stored configs.
+
+    Every change of the stored configs moves the shared config version (in the same
+    transaction); every web process reads that version with the session. The configs handed
+    out are shared by the requests of the process: never to be changed.
+    """
+
+    def __init__(self) -> None:
+        self._by_partner: dict[int, tuple[int | None, dict[str, Any]]] = {}
+
+    def effective(self, reading: Callable[[], Session], partner_id: int, version: int | None) -> dict[str, Any]:
+        """The partner's effective config as of `version` (read in `reading()` when not known yet)."""
+        kept = self._by_partner.get(partner_id)
+        if kept is not None and kept[0] == version:
+            return kept[1]
+        with reading() as session:
+            config = effective_config(session, partner_id)
+        self._by_partner[partner_id] = (version, config)
+        return config
 
 
 def module_enabled(config: dict[str, Any], module: str, *, customer_status: str | None = None) -> bool:

@@ -23,11 +23,20 @@ def session_restrictions(
     session: Session, account: PortalAccount, record: PortalSession, config: dict[str, Any]
 ) -> list[str]:
     """The steps still owed, in the order they are to be done."""
+    needs_two_factor = config["security"]["require_two_factor"] and record.impersonated_by is None
+    enabled = needs_two_factor and two_factor.is_enabled(session, account.customer_id)
+    return owed_steps(account, record, config, two_factor_enabled=enabled)
+
+
+def owed_steps(
+    account: PortalAccount, record: PortalSession, config: dict[str, Any], *, two_factor_enabled: bool
+) -> list[str]:
+    """The steps still owed, knowing already whether two-factor sign-in is on (session_lookup.py reads it)."""
     if record.impersonated_by is not None:
         return []
     owed = []
     if account.must_change_password:
         owed.append(CHANGE_PASSWORD)
-    if config["security"]["require_two_factor"] and not two_factor.is_enabled(session, account.customer_id):
+    if config["security"]["require_two_factor"] and not two_factor_enabled:
         owed.append(ENROL_TWO_FACTOR)
     return owed

@@ -87,6 +87,11 @@ def cheap_argon2(monkeypatch):
 
 
 @pytest.fixture
+def password() -> str:
+    return PASSWORD
+
+
+@pytest.fixture
 def snapshot():
     return customer_snapshot
 
@@ -108,10 +113,22 @@ def customer_updated():
     return make
 
 
+# Where tests without upstreams point the portal: a port nothing listens on (refused at once).
+NOWHERE = "http://127.0.0.1:9"
+
+
 @pytest.fixture
-def settings(migrated_databases, database_backend):
+def upstream_urls() -> dict[str, str]:
+    """The upstreams' addresses the app is given (tests/pages overrides this with running services)."""
+    return {f"{name}_URL": NOWHERE for name in ("BILLING", "TICKETING", "DOCUMENTS", "NOTIFICATIONS")}
+
+
+@pytest.fixture
+def settings(migrated_databases, database_backend, upstream_urls):
     url = migrated_databases.get("portal-bff", database_backend, MIGRATIONS)
-    return load_settings("portal-bff", database_url=url, public_url=PUBLIC_URL, PORTAL_BFF_OUTBOX_RELAY="off")
+    return load_settings(
+        "portal-bff", database_url=url, public_url=PUBLIC_URL, PORTAL_BFF_OUTBOX_RELAY="off", **upstream_urls
+    )
 
 
 @pytest.fixture
@@ -120,7 +137,7 @@ def clock():
 
 
 @pytest.fixture
-def make_app(settings, clock):
+def make_app(settings, clock, upstream_urls):
     """An app on the test's database and clock, with extra settings (`PORTAL_BFF_<NAME>`)."""
     made = []
 
@@ -130,7 +147,7 @@ def make_app(settings, clock):
             database_url=settings.database_url,
             public_url=PUBLIC_URL,
             PORTAL_BFF_OUTBOX_RELAY="off",
-            **extra,
+            **(upstream_urls | extra),
         )
         made.append(create_app(configured, clock=clock))
         return made[-1]
@@ -138,6 +155,7 @@ def make_app(settings, clock):
     yield make
     for app in made:
         app.extensions["portico.db"].dispose()
+        app.extensions["portal_bff.fanout"].shutdown()
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from flask import Response, after_this_request, g, request
 from sqlalchemy.orm import Session
 
 from portal_bff import csrf, portal_config, restrictions, sessions
-from portal_bff.api.context import now, policies
+from portal_bff.api.context import REQUEST_VERSIONS, configs, now, policies, session_finder
 from portal_bff.errors import (
     CsrfRejected,
     NotForImpersonation,
@@ -73,12 +73,25 @@ def presented_token() -> tuple[str | None, bool]:
 
 def _authenticate() -> Visitor:
     token, via_cookie = presented_token()
+    found = find_visitor(token or "", via_cookie=via_cookie)
+    if found is None:
+        raise NotSignedIn()
+    return found
+
+
+def find_visitor(token: str, *, via_cookie: bool) -> Visitor | None:
+    """The live session of `token` as a Visitor (None: none), in one query (and a second only when the portal
+    config changed since this process last worked it out); the request's versions of the customer's data
+    (api/readers.py) come with it, and the session's last-seen time is pushed on once a minute."""
     moment, policy = now(), policies().session
-    with database().reading() as session:
-        record = sessions.find_live_session(session, token or "", policy=policy, now=moment)
-        if record is None:
-            raise NotSignedIn()
-        found = load_visitor(session, record, via_cookie=via_cookie)
+    lookup = session_finder().find(token, policy=policy, now=moment)
+    if lookup is None:
+        return None
+    record, account = lookup.record, lookup.account
+    config = configs().effective(database().reading, account.partner_id, lookup.versions.config)
+    owed = restrictions.owed_steps(account, record, config, two_factor_enabled=lookup.two_factor_enabled)
+    found = Visitor(record=record, account=account, via_cookie=via_cookie, config=config, restrictions=owed)
+    setattr(g, REQUEST_VERSIONS, lookup.versions)
     if sessions.needs_touch(record, policy, moment):
         with database().transaction() as session:
             sessions.touch(session, record.id, now=moment)
