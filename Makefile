@@ -6,7 +6,7 @@ SERVICES := billing ticketing documents notifications portal-bff
 PACKAGES := billing ticketing documents notifications portal_bff
 export PORTICO_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: install migrate demo-data run test lint format openapi rabbitmq-definitions bench-events bench-ticketing bench-documents wrk clean
+.PHONY: install migrate demo-data run test lint format openapi rabbitmq-definitions bench-events bench-ticketing bench-documents bench-billing bench-notifications bench-bff wrk chromium screenshots clean
 
 $(VENV)/.installed: libs/portico/pyproject.toml $(foreach s,$(SERVICES),services/$(s)/pyproject.toml) requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed") if sys.version_info < (3, 11) else None'
@@ -38,7 +38,7 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: lint
+test: lint chromium
 	$(BIN)/pytest -q
 
 openapi: install
@@ -59,6 +59,22 @@ bench-ticketing: install wrk
 
 bench-documents: install
 	$(BIN)/python tests/benchmarks/bench_documents.py
+
+bench-billing: install wrk
+	$(BIN)/python tests/benchmarks/bench_billing.py
+
+bench-notifications: install
+	$(BIN)/python tests/benchmarks/bench_notifications.py
+
+bench-bff: install wrk
+	$(BIN)/python tests/benchmarks/bench_bff.py
+
+# The browser tests and screenshots drive Debian's Chromium (never a browser Playwright downloads).
+chromium:
+	@command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+
+screenshots: install chromium
+	$(BIN)/python tests/screenshots.py
 
 clean:
 	rm -rf $(VENV) var

@@ -8,30 +8,24 @@ searches (common and rare words, prefixes, two words, with and without filters) 
 concurrent clients: wrk where it is installed, else a pool of Python threads. It prints
 p50/p99 latency and requests per second at 32 clients (the server saturated: latency is
 mostly queueing, so it depends on the machine's cores) and at one client (what one request
-costs), each against the target p99 of 50 ms.
+costs), each against the target p99 of 50 ms, and the server's CPU time per request, which
+other work on the machine disturbs far less than the latencies (`--runs 3` repeats them).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
-import re
-import shutil
-import signal
-import socket
-import statistics
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlencode
 
 import requests
+from http_load import free_port, load_tool, measured, report, start_gunicorn, stop
 from sqlalchemy import insert
 
 from portico.auth import customer_token
@@ -152,126 +146,6 @@ def search_paths(rng: random.Random, count: int = 200) -> list[str]:
     return paths
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_gunicorn(url: str, port: int, workers: int, threads: int, var: Path) -> subprocess.Popen:
-    env = os.environ | {
-        "TICKETING_DATABASE_URL": url,
-        "TICKETING_OUTBOX_RELAY": "off",
-        "PORTICO_VAR_DIR": str(var),
-        "PORT": str(port),
-        "WEB_CONCURRENCY": str(workers),
-        "GUNICORN_THREADS": str(threads),
-    }
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "-c",
-        str(ROOT / "deploy/gunicorn.conf.py"),
-        "ticketing.app:create_app()",
-    ]
-    process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5).status_code == 200:
-                return process
-        except requests.RequestException:
-            time.sleep(0.2)
-    stop(process)
-    raise SystemExit("gunicorn did not start")
-
-
-def stop(process: subprocess.Popen) -> None:
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
-def percentile(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
-
-
-WRK_SCRIPT = """
-local paths = {%s}
-local token = "%s"
-math.randomseed(%d)
-request = function()
-  return wrk.format("GET", paths[math.random(#paths)], {["Authorization"] = "Bearer " .. token})
-end
-"""
-
-
-def run_wrk(base: str, paths: list[str], token: str, clients: int, seconds: int, folder: Path) -> dict:
-    script = folder / "search.lua"
-    script.write_text(WRK_SCRIPT % (", ".join(json.dumps(p) for p in paths), token, 7))
-    command = ["wrk", f"-t{min(clients, 2)}", f"-c{clients}", f"-d{seconds}s", "--latency", "-s", str(script), base]
-    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    if errors:
-        raise SystemExit(f"{errors.group(1)} requests failed:\n{output}")
-
-    def latency(label: str) -> float:
-        value, unit = re.search(rf"^\s*{label}\s+([\d.]+)(us|ms|s)\s*$", output, re.M).groups()
-        return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
-
-    return {
-        "tool": "wrk",
-        "requests": int(re.search(r"(\d+) requests in", output).group(1)),
-        "p50": latency("50%"),
-        "p99": latency("99%"),
-        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
-    }
-
-
-def run_threads(base: str, paths: list[str], token: str, clients: int, seconds: int) -> dict:
-    """The fallback load generator: `clients` threads, each with its own keep-alive session."""
-    latencies: list[float] = []
-    failures = []
-    lock = threading.Lock()
-    stop_at = time.monotonic() + seconds
-
-    def client(n: int) -> None:
-        rng = random.Random(n)
-        session = requests.Session()
-        session.headers["Authorization"] = f"Bearer {token}"
-        mine = []
-        while time.monotonic() < stop_at:
-            started = time.perf_counter()
-            response = session.get(base + rng.choice(paths), timeout=10)
-            mine.append((time.perf_counter() - started) * 1000)
-            if response.status_code != 200:
-                failures.append(response.status_code)
-        with lock:
-            latencies.extend(mine)
-
-    started = time.monotonic()
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.monotonic() - started
-    if failures:
-        raise SystemExit(f"{len(failures)} requests failed: {sorted(set(failures))}")
-    return {
-        "tool": "python threads",
-        "requests": len(latencies),
-        "p50": statistics.median(latencies),
-        "p99": percentile(latencies, 99),
-        "rps": len(latencies) / elapsed,
-    }
-
-
 def check_answers(base: str, token: str) -> None:
     """The searches find what they should before anything is timed."""
     headers = {"Authorization": f"Bearer {token}"}
@@ -293,8 +167,10 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) + 1)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--tool", choices=("auto", "wrk", "threads"), default="auto")
+    # On a machine shared with other work the figures vary from run to run: report them all.
+    parser.add_argument("--runs", type=int, default=1, help="repeat the timed runs, e.g. 3 on a shared machine")
     args = parser.parse_args()
-    tool = args.tool if args.tool != "auto" else ("wrk" if shutil.which("wrk") else "threads")
+    load = load_tool(args.tool)
 
     with tempfile.TemporaryDirectory(prefix="bench-ticketing-") as tmp:
         folder = Path(tmp)
@@ -306,29 +182,26 @@ def main() -> int:
             f"in {time.monotonic() - started:.1f} s (SQLite, one customer)"
         )
         port = free_port()
-        server = start_gunicorn(url, port, args.workers, args.threads, folder)
+        env = {"TICKETING_DATABASE_URL": url, "TICKETING_OUTBOX_RELAY": "off", "PORTICO_VAR_DIR": str(folder)}
+        server = start_gunicorn("ticketing.app:create_app()", env, port, args.workers, args.threads)
         try:
             base = f"http://127.0.0.1:{port}"
             token = customer_token(os.environ.get("PORTICO_JWT_SECRET", DEV_JWT_SECRET), CUSTOMER, ttl=3600)
             check_answers(base, token)
             paths = search_paths(random.Random(11))
-            load = run_wrk if tool == "wrk" else run_threads
-            extra = (folder,) if tool == "wrk" else ()
-            load(base, paths, token, args.clients, 3, *extra)  # warm-up: caches, connection pools
-            results = [load(base, paths, token, clients, args.seconds, *extra) for clients in (args.clients, 1)]
+            load(base, paths, token, args.clients, 3, folder)  # warm-up: caches, connection pools
+            results = [
+                (clients, measured(load, server, base, paths, token, clients, args.seconds, folder))
+                for _ in range(args.runs)
+                for clients in (args.clients, 1)
+            ]
         finally:
             stop(server)
-    load_average = ", ".join(f"{v:.1f}" for v in os.getloadavg())
-    print(
+    title = (
         f"customer ticket list with search over {counts['tickets']:,} tickets, gunicorn {args.workers} workers x "
-        f"{args.threads} threads, {os.cpu_count()} CPUs (load average {load_average}), {args.seconds} s per run:"
+        f"{args.threads} threads, {args.seconds} s per run"
     )
-    for clients, result in zip((args.clients, 1), results, strict=True):
-        verdict = "met" if result["p99"] <= TARGET_P99_MS else "MISSED"
-        print(
-            f"  {clients:>3} clients ({result['tool']}): {result['requests']:,} requests  p50 {result['p50']:.1f} ms  "
-            f"p99 {result['p99']:.1f} ms  {result['rps']:.0f} req/s  (target p99 <= {TARGET_P99_MS:.0f} ms: {verdict})"
-        )
+    report(title, results, TARGET_P99_MS)
     return 0
 
 
