@@ -17,6 +17,7 @@ CUSTOMER_DELETED = "billing.customer.deleted"
 SERVICE_CREATED = "billing.service.created"
 SERVICE_UPDATED = "billing.service.updated"
 SERVICE_STATUS_CHANGED = "billing.service.status_changed"
+SERVICE_ONLINE_CHANGED = "billing.service.online_changed"
 USAGE_THRESHOLD_REACHED = "billing.usage.threshold_reached"
 INVOICE_ISSUED = "billing.invoice.issued"
 INVOICE_PAID = "billing.invoice.paid"
@@ -28,6 +29,7 @@ PAYMENT_REFUNDED = "billing.payment.refunded"
 SUSPENSION_SCHEDULED = "billing.account.suspension_scheduled"
 ACCOUNT_BLOCKED = "billing.account.blocked"
 ACCOUNT_UNBLOCKED = "billing.account.unblocked"
+ACCOUNT_CHARGED = "billing.account.charged"
 
 
 def publish(session: Session, event_type: str, data: dict[str, Any], *, aggregate_type: str, aggregate_id: Any) -> None:

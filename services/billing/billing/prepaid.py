@@ -4,7 +4,7 @@ A day's charge is its share of the month's price including tax (cumulative round
 whole month adds up to the monthly price); the remaining days are what the balance covers at
 today's daily cost. Each day is charged once, by the run for that date, and only while the
 account is Active: the days of a blocked prepaid account are not charged. A missed run is
-made good by running its date.
+made good by running its date. Each charge publishes `billing.account.charged`.
 """
 
 from __future__ import annotations
@@ -17,11 +17,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from billing import ledger
+from billing import events, ledger
 from billing.cycles import cycle_containing, share
 from billing.finance_models import EntryKind, LedgerEntry, LineKind
 from billing.models import ServiceStatus
-from billing.money import ZERO
+from billing.moments import utc_text
+from billing.money import ZERO, amount_text
 from billing.pricing import Line
 from billing.run_accounts import Account
 
@@ -71,4 +72,14 @@ def charge_day(session: Session, account: Account, day: date, *, now: datetime) 
         key=key,
     )
     account.balance -= cost
+    data = {
+        "customer_id": customer.id,
+        "partner_id": customer.partner_id,
+        "currency": account.partner.currency,
+        "day": day.isoformat(),
+        "amount": amount_text(cost),
+        "balance": amount_text(account.balance),
+        "charged_at": utc_text(now),
+    }
+    events.publish(session, events.ACCOUNT_CHARGED, data, aggregate_type="customer", aggregate_id=customer.id)
     return True

@@ -195,25 +195,37 @@ def change_ticket(
     ticket = get_ticket(session, ticket_id, for_update=True)
     if "status" in changes:
         check_status_change(ticket.status, changes["status"])
-    changed = False
+    changed: list[str] = []  # priority, group or type: ticketing.ticket.updated tells of them
     if "priority" in changes and changes["priority"] != ticket.priority:
         ticket.priority = changes["priority"]
         ticket.priority_rank = Priority.RANK[ticket.priority]
         ticket.first_response_due_at, ticket.resolution_due_at = sla.due_times(
             targets, ticket.priority, ticket.created_at
         )
-        changed = True
+        changed.append("priority")
     for field, column in (("group", "group_name"), ("type", "ticket_type")):
         if field in changes and changes[field] != getattr(ticket, column):
             setattr(ticket, column, changes[field])
-            changed = True
-    if "assignee" in changes and changes["assignee"] != ticket.assignee:
+            changed.append(field)
+    assigned = "assignee" in changes and changes["assignee"] != ticket.assignee
+    if assigned:
         _assign(session, ticket, changes["assignee"], author=author, now=now)
-        changed = True
-    if changed:
+    if changed or assigned:
         ticket.updated_at = now
     if "status" in changes:
         move_status(session, ticket, changes["status"], author=author, now=now)
+    if changed:
+        events.publish_ticket_event(
+            session,
+            events.TICKET_UPDATED,
+            ticket,
+            group=ticket.group_name,
+            type=ticket.ticket_type,
+            changed=changed,
+            updated_at=now.isoformat(),
+            actor_kind=author.kind,
+            actor=author.name,
+        )
     return ticket
 
 

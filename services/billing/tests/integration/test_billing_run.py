@@ -180,7 +180,7 @@ def test_credit_pays_the_next_invoice_on_issue(
 
 
 def test_prepaid_days_are_charged_once_each_and_the_summary_counts_the_days_left(
-    client, operator, billed_partner, make_customer, make_plan, make_service, run, summary_of, db
+    client, operator, billed_partner, make_customer, make_plan, make_service, run, summary_of, db, outbox_events
 ):
     customer = make_customer(status="active", billing_type="prepaid")
     make_service(customer["id"], make_plan("internet", price="25.00")["id"], start_date="2026-11-01")
@@ -205,6 +205,12 @@ def test_prepaid_days_are_charged_once_each_and_the_summary_counts_the_days_left
     assert summary["balance"] == {"amount": "7.00", "sense": "overpaid"}
     assert summary["prepaid"] == {"daily_cost": "1.00", "remaining_days": 7}
     assert summary["total_due"] == "0.00"
+    charged = [e["data"] for e in outbox_events("billing.account.charged")]
+    assert [(c["customer_id"], c["day"], c["amount"], c["balance"]) for c in charged] == [
+        (customer["id"], "2026-11-01", "1.00", "9.00"),
+        (customer["id"], "2026-11-02", "1.00", "8.00"),
+        (customer["id"], "2026-11-03", "1.00", "7.00"),
+    ]
 
 
 def test_the_run_skips_customers_that_are_not_active_or_blocked(

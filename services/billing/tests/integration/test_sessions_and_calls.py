@@ -73,6 +73,21 @@ def test_a_start_arriving_after_its_stop_does_not_reopen_the_session(db, interne
     assert (late.ip, late.nas, late.started_at is not None) == ("10.0.0.5", "nas-1", True)
 
 
+def test_billing_announces_each_change_of_online_and_only_a_change(db, customer, internet, outbox_events):
+    apply(db, start(internet, "a"))
+    apply(db, start(internet, "a"), start(internet, "b"))  # a repeated start; a second session
+    apply(db, stop(internet, "a"), stop(internet, "never-started"))  # still online through "b"
+    apply(db, stop(internet, "b"), stop(internet, "b", minutes=90))
+    apply(db, stop(internet, "late"), start(internet, "late"))  # a start after its stop
+
+    changes = [e["data"] for e in outbox_events("billing.service.online_changed")]
+    assert [(c["service_id"], c["customer_id"], c["online"], c["session_id"]) for c in changes] == [
+        (internet, customer["id"], True, "a"),
+        (internet, customer["id"], False, "b"),
+    ]
+    assert [c["changed_at"] for c in changes] == [T0.isoformat(), (T0 + timedelta(minutes=30)).isoformat()]
+
+
 def test_sessions_of_unknown_or_voice_services_are_refused(db, phone, count_rows):
     for service_id in (phone, 999):
         with pytest.raises(UnusableUsage):

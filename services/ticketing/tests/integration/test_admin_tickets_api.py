@@ -37,6 +37,25 @@ def test_assigning_and_changing_a_ticket_emits_what_changed(client, open_ticket,
     assert outbox_events("ticketing.ticket.assigned")[-1]["data"]["previous_assignee"] == "alice"
 
 
+def test_a_change_of_priority_group_or_type_is_announced_with_what_changed(
+    client, open_ticket, operator, outbox_events
+):
+    ticket = open_ticket(7, priority="low")
+    url = f"/admin/v1/tickets/{ticket['id']}"
+
+    client.patch(url, json={"priority": "urgent", "group": "Network", "status": "open"}, headers=operator)
+    client.patch(url, json={"type": "Outage", "group": "Network"}, headers=operator)
+
+    updates = [e["data"] for e in outbox_events("ticketing.ticket.updated")]
+    assert [(u["changed"], u["priority"], u["group"], u["type"], u["status"]) for u in updates] == [
+        (["priority", "group"], "urgent", "Network", None, "open"),
+        (["type"], "urgent", "Network", "Outage", "open"),
+    ]
+    assert {(u["ticket_id"], u["customer_id"], u["actor_kind"], u["actor"]) for u in updates} == {
+        (ticket["id"], 7, "operator", "admin")
+    }
+
+
 def test_a_change_that_changes_nothing_emits_nothing(client, open_ticket, operator, outbox_events):
     ticket = open_ticket(7, priority="high")
     before = len(outbox_events())

@@ -20,6 +20,7 @@ TICKETING_EVENTS = [
     events.COMMENT_ADDED,
     events.TICKET_STATUS_CHANGED,
     events.TICKET_ASSIGNED,
+    events.TICKET_UPDATED,
     events.TICKET_CLOSED,
     events.TASK_CREATED,
     events.TASK_UPDATED,
@@ -30,6 +31,7 @@ def live_a_tickets_life(client, open_ticket, operator, operator_comment, as_cust
     ticket = open_ticket(7, subject="Line drops at night")
     tid = ticket["id"]
     client.patch(f"/admin/v1/tickets/{tid}", json={"assignee": "alice"}, headers=operator)
+    client.patch(f"/admin/v1/tickets/{tid}", json={"priority": "urgent", "type": "Outage"}, headers=operator)
     operator_comment(tid, "Does the modem reboot?", public=True, status="waiting_on_customer")
     operator_comment(tid, "Check the DSLAM port 4/12.", public=False)
     clock.advance(hours=2)
@@ -49,6 +51,7 @@ def live_a_tickets_life(client, open_ticket, operator, operator_comment, as_cust
 EXPECTED = [
     ("ticketing.ticket.created", None),
     ("ticketing.ticket.assigned", None),
+    ("ticketing.ticket.updated", None),
     ("ticketing.ticket.status_changed", "new→waiting_on_customer"),
     ("ticketing.comment.added", True),
     ("ticketing.comment.added", False),
@@ -105,9 +108,9 @@ def test_a_tickets_life_reaches_the_broker_as_valid_events(
     assert (created["customer_id"], created["subject"], created["message"], created["author_kind"]) == (
         7, "Line drops at night", "No link since this morning.", "customer",
     )  # fmt: skip
-    note = received[4]["data"]
+    note = received[5]["data"]
     assert "body" not in note and "DSLAM" not in json.dumps(received)
-    reply = received[6]["data"]
+    reply = received[7]["data"]
     assert (reply["author_kind"], reply["body"], reply["status"]) == ("customer", "Yes, at 3 am.", "open")
 
 
