@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from notifications import events
 from notifications.errors import MessageNotFound
 from notifications.models import Message
 
@@ -14,9 +15,17 @@ TITLE_LENGTH = 200  # the column's
 
 
 def post_message(session: Session, customer_id: int, *, title: str, body: str, now: datetime) -> Message:
-    """Add a message to the customer's inbox; it gets its id when the session flushes (inserts are batched)."""
+    """Add a message to the customer's inbox and publish `notifications.message.created` with it."""
     message = Message(customer_id=customer_id, title=title, body=body, created_at=now, read_at=None)
     session.add(message)
+    session.flush()  # the event names the message by its id
+    data = {
+        "message_id": message.id,
+        "customer_id": customer_id,
+        "title": title,
+        "created_at": events.timestamp(now),
+    }
+    events.publish(session, events.MESSAGE_CREATED, data, aggregate_type="message", aggregate_id=message.id)
     return message
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, Meta
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from portico.db import UtcDateTime
 from portico.events.tables import inbox_table, outbox_table
 from portico.idempotency import idempotency_table
 
@@ -174,6 +175,8 @@ class News(Base):
     # Also emailed to the customers it targets (those who take news emails) once it is published.
     send_email: Mapped[bool] = mapped_column(Boolean)
     emailed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When `notifications.news.published` went out for it (see news.announce); null: not yet.
+    announced_at: Mapped[datetime | None] = mapped_column(UtcDateTime())
     created_by: Mapped[str] = mapped_column(String(140))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -9,7 +9,6 @@ that queues the emails, so two workers never both send it. The worker runs this 
 from __future__ import annotations
 
 import logging
-import threading
 from datetime import datetime
 
 from sqlalchemy import exists, or_, select, update
@@ -20,6 +19,7 @@ from notifications.clock import Clock, utc_now
 from notifications.config import NotificationConfig
 from notifications.models import Customer, News, NewsPartner
 from notifications.notify import notify
+from notifications.periodic import PeriodicStep
 from portico.db import Database
 
 log = logging.getLogger(__name__)
@@ -73,34 +73,15 @@ def email_due_news(session: Session, *, config: NotificationConfig, now: datetim
     return queued
 
 
-class NewsMailing:
+class NewsMailing(PeriodicStep):
     """The worker's thread that emails news when it is published."""
 
+    name = "news-mailing"
+
     def __init__(self, db: Database, config: NotificationConfig, *, interval: float = 30.0, clock: Clock = utc_now):
-        self.db = db
+        super().__init__(db, interval=interval, clock=clock)
         self.config = config
-        self.interval = interval
-        self.clock = clock
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
     def run_once(self) -> int:
         with self.db.transaction() as session:
             return email_due_news(session, config=self.config, now=self.clock())
-
-    def run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self.run_once()
-            except Exception:  # the database is away: try again next time
-                log.exception("news mailing pass failed")
-            self._stop.wait(self.interval)
-
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self.run, name="news-mailing", daemon=True)
-        self._thread.start()
-
-    def stop(self, timeout: float = 10.0) -> None:
-        self._stop.set()
-        if self._thread:
-            self._thread.join(timeout)

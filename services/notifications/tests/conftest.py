@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
+from sqlalchemy import select
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
@@ -17,7 +18,7 @@ from notifications.attachments import DocumentsAttachments
 from notifications.config import NotificationConfig
 from notifications.handlers import build_handlers
 from notifications.mailer import Mailer, MailSettings
-from notifications.models import inbox
+from notifications.models import inbox, outbox
 from notifications.partner_cache import forget_everything
 from notifications.sender import DeliverySender
 from notifications.sms import LogSmsProvider
@@ -215,6 +216,21 @@ def db(settings):
     database = Database(settings.database_url)
     yield database
     database.dispose()
+
+
+@pytest.fixture
+def outbox_events(db):
+    """The events in the outbox, oldest first, each validated against its contract; of one type if given."""
+
+    def read(event_type: str | None = None) -> list[dict]:
+        with db.reading() as session:
+            payloads = session.execute(select(outbox.c.payload).order_by(outbox.c.seq)).scalars().all()
+        found = [json.loads(payload) for payload in payloads]
+        for event in found:
+            validate_event(event)
+        return [event for event in found if event_type is None or event["type"] == event_type]
+
+    return read
 
 
 @pytest.fixture
