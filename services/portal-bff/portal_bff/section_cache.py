@@ -6,8 +6,8 @@ its session *before* asking the upstream. A later request uses it only while the
 it reads are the same and the entry's time is not up:
 - a change the portal hears of (an event, or the customer's own write) gives a new
   version, so the next page reads the part again, after the change;
-- what changes with no event (the days left until a due date, the online status and the
-  traffic counters today) gets a short time of its own.
+- what changes with no event (the days left until a due date, the traffic counters) gets
+  a short time of its own.
 
 A section that could not be read is not stored: the next request tries the upstream again
 (its circuit breaker makes that cheap while it is down), and a part whose version moved on

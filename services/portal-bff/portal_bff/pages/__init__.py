@@ -24,7 +24,7 @@ def events_tell(ages: MaxAges, sections: Sections, now: float) -> float:
 
 
 def live(ages: MaxAges, sections: Sections, now: float) -> float:
-    """Changes with no event (online status, traffic counters): read again after a short while."""
+    """Changes with no event (traffic counters): read again after a short while."""
     return ages.live
 
 

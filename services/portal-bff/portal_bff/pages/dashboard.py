@@ -125,11 +125,11 @@ def _picked(summary: dict[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
 
 
 def _summary_max_age(ages: MaxAges, sections: Sections, now: float) -> float:
-    """Days left change with the day (UTC, as billing counts them); a prepaid balance with each day's charge."""
+    """Days left change with the day (UTC, as billing counts them); every other change has its event
+    (a prepaid day's charge: billing.account.charged)."""
     moment = datetime.fromtimestamp(now, UTC)
     tomorrow = datetime.combine(moment.date() + timedelta(days=1), datetime.min.time(), UTC)
-    prepaid = sections["balance"].get("billing_type") == "prepaid"
-    return min(ages.live if prepaid else ages.events, (tomorrow - moment).total_seconds())
+    return min(ages.events, (tomorrow - moment).total_seconds())
 
 
 def _news_max_age(ages: MaxAges, sections: Sections, now: float) -> float:
@@ -151,7 +151,7 @@ def _seconds_until(moment: str | None, now: float) -> float | None:
 PARTS = (
     Part("summary", "billing", tuple(SUMMARY_SECTIONS), _summary, max_age=_summary_max_age),
     Part("unpaid_invoices", "billing", ("unpaid_invoices",), _unpaid_invoices),
-    Part("services", "billing", ("services",), _services, max_age=live),
+    Part("services", "billing", ("services",), _services),
     Part("cap_fup", "billing", ("cap_fup",), _cap_fup, max_age=live),
     Part("tickets", "ticketing", ("tickets",), _tickets, key=lambda reader: tuple(reader.config["tickets"]["columns"])),
     Part("latest_messages", "notifications", ("latest_messages",), _latest_messages),

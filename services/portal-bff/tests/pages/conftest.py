@@ -256,8 +256,6 @@ class Seeder:
         self.subscribed = subscribed
         self.holding = False
         self._seen = dict.fromkeys(UPSTREAMS, 0)
-        self._published: list[str] = []  # the event types the last change made published
-        self._on_behalf: list[Event] = []
         self._partner: int | None = None
         self._plans = 0
 
@@ -267,19 +265,13 @@ class Seeder:
             method, self.suite[service].served.url + path, headers=OPERATOR, timeout=30, **kwargs
         )
         assert response.status_code < 400, (service, path, response.status_code, response.text)
-        self._published = self.deliver()
+        self.deliver()
         return response
 
-    def deliver(self) -> list[str]:
-        """Hand the portal the events published since the last delivery (unless held); their types."""
+    def deliver(self) -> None:
+        """Hand the portal the events published since the last delivery (unless held)."""
         if self.holding:
-            return []
-        delivered = []
-        for event in self._on_behalf:
-            validate_event(event.to_dict())  # as the portal's consumer does
-            self.portal_handle(event)
-            delivered.append(event.type)
-        self._on_behalf.clear()
+            return
         for service in UPSTREAMS:
             outbox = _outbox_of(service)
             with self.suite[service].db.reading() as session:
@@ -294,14 +286,6 @@ class Seeder:
                     body = json.loads(payload)
                     validate_event(body)
                     self.portal_handle(Event.from_dict(body))
-                    delivered.append(event_type)
-        return delivered
-
-    def publish_unless_published(self, event: Event) -> None:
-        """An event the upstream is to publish (contracts/events) but does not yet: the test publishes it."""
-        if event.type not in self._published:
-            self._on_behalf.append(event)
-            self.deliver()
 
     @contextlib.contextmanager
     def held(self):
@@ -376,29 +360,12 @@ class Seeder:
             f"/admin/v1/customers/{customer_id}/messages",
             json={"channel": "portal", "subject": title, "body": body},
         ).json()
-        message = sent["message"]
-        self.publish_unless_published(
-            new_event(
-                "notifications",
-                "notifications.message.created",
-                {"message_id": message["id"], "customer_id": customer_id, "title": title, "created_at": _now()},
-            )
-        )
+        message = sent["message"]  # notifications.message.created
         return message["id"]
 
     def news(self, title: str, body: str = "News.", partner_ids=()) -> dict:
         body = {"title": title, "body": body, "partner_ids": list(partner_ids)}
-        item = self.admin("notifications", "POST", "/admin/v1/news", json=body).json()
-        data = {
-            "news_id": item["id"],
-            "title": title,
-            "partner_ids": list(partner_ids),
-            "publish_at": item.get("publish_at") or _now(),
-            "expires_at": item.get("expires_at"),
-            "published_at": _now(),
-        }
-        self.publish_unless_published(new_event("notifications", "notifications.news.published", data))
-        return item
+        return self.admin("notifications", "POST", "/admin/v1/news", json=body).json()  # news.published
 
     def document(self, customer_id: int, title: str, content: bytes, **fields) -> dict:
         files = {"file": (f"{title}.pdf", content, "application/pdf")}
@@ -434,10 +401,6 @@ class Seeder:
     def operator_reply(self, ticket_id: int, body: str, files=None) -> None:
         path = f"/admin/v1/tickets/{ticket_id}/comments"
         self.admin("ticketing", "POST", path, data={"body": body, "public": "true"}, files=files)
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat()
 
 
 @pytest.fixture

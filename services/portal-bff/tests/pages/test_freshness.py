@@ -3,6 +3,9 @@ kind of change an upstream announces (its event reaching the portal's worker), a
 customer's own writes through the portal (with the upstreams' events held back, so only the portal's
 own record of the write can make the page current)."""
 
+from datetime import UTC, datetime
+from decimal import Decimal
+
 import pytest
 from sqlalchemy import event, select
 
@@ -128,6 +131,21 @@ def test_a_service_sold_and_paused_show_once_billing_announces_them(jane, custom
     seed.admin("billing", "PATCH", f"/admin/v1/services/{service['id']}", json={"status": "paused"})
     [shown] = dashboard(jane)["services"]["items"]
     assert shown["display_status"] == "paused"
+
+
+def test_a_prepaid_days_charge_shows_once_billing_announces_it(jane, customer, seed):
+    seed.admin("billing", "PATCH", f"/admin/v1/customers/{customer['id']}", json={"billing_type": "prepaid"})
+    seed.internet_service(customer["id"], start_date="2026-01-01")
+    seed.payment(customer["id"], "30.00")
+    before = dashboard(jane)["balance"]
+
+    today = datetime.now(UTC).date().isoformat()
+    seed.admin("billing", "POST", "/admin/v1/billing-runs", json={"date": today})  # billing.account.charged
+
+    after = dashboard(jane)["balance"]
+    assert before["balance"] == {"amount": "30.00", "sense": "overpaid"}
+    assert after["balance"]["sense"] == "overpaid" and Decimal(after["balance"]["amount"]) < Decimal("30.00")
+    assert after["prepaid"]["remaining_days"] < before["prepaid"]["remaining_days"]
 
 
 def test_going_online_shows_once_billing_announces_it(jane, customer, seed):

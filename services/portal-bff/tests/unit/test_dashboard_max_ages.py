@@ -12,17 +12,13 @@ def at(text: str) -> float:
     return datetime.fromisoformat(text).timestamp()
 
 
-def summary(billing_type: str = "recurring") -> dict:
-    return {"balance": {"billing_type": billing_type, "status": "ok"}}
+def summary() -> dict:
+    return {"balance": {"billing_type": "prepaid", "status": "ok"}}
 
 
 def test_days_left_are_served_until_the_day_changes_at_most():
     assert _summary_max_age(AGES, summary(), at("2026-11-25T10:00:00+00:00")) == 300
     assert _summary_max_age(AGES, summary(), at("2026-11-25T23:59:00+00:00")) == 60  # billing's day is UTC
-
-
-def test_a_prepaid_balance_is_read_again_after_a_short_while():
-    assert _summary_max_age(AGES, summary("prepaid"), at("2026-11-25T10:00:00+00:00")) == 30
 
 
 def test_news_are_served_until_the_first_shown_expires():
