@@ -15,10 +15,15 @@ def _env_flag(name: str) -> bool:
 # All interfaces: inside a container the port is reached from outside the loopback.
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 
-# Processes scale the CPU-bound part; threads cover the time a request waits on the
-# database or on another service (the BFF's fan-out), so gthread rather than sync.
+# Processes scale the CPU-bound part. By default threads cover the time a request waits on
+# another service (the BFF's fan-out): gthread. Services whose requests are short database
+# reads (billing, ticketing: GUNICORN_WORKER_CLASS=sync in the Procfile, Compose and
+# Kubernetes) use sync workers: each takes one request at a time from the shared accept queue,
+# so load spreads evenly, where gthread keeps a keep-alive connection on the worker that
+# accepted it and queues grow unevenly (billing's summary at 32 connections: p99 14-15 ms
+# with sync, 19-38 ms with gthread, for the same CPU per request).
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
-worker_class = "gthread"
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 
 # A request slower than this is a bug or a hung upstream; the BFF's own per-upstream

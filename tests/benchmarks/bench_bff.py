@@ -83,6 +83,10 @@ def prefix(service: str) -> str:
     return service.upper().replace("-", "_")
 
 
+# The worker class each upstream is deployed with (Procfile, docker-compose.yml); the rest: gthread.
+SYNC_WORKERS = {"billing": "sync", "ticketing": "sync"}
+
+
 class Suite:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -123,7 +127,8 @@ class Suite:
         raise SystemExit(f"{name} did not start: {(self.folder / 'logs' / f'{name}.log').read_text()[-3000:]}")
 
     def start_service(self, service: str, workers: int, threads: int) -> None:
-        self.start(service, f"{SERVICES[service]}.app:create_app()", self.ports[service], workers, threads)
+        extra = {"GUNICORN_WORKER_CLASS": SYNC_WORKERS[service]} if service in SYNC_WORKERS else {}
+        self.start(service, f"{SERVICES[service]}.app:create_app()", self.ports[service], workers, threads, **extra)
 
     def stop(self, name: str) -> None:
         process = self.processes.pop(name)
@@ -366,9 +371,9 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=3, help="turns of the dashboard and the bare endpoint")
-    parser.add_argument("--bff-workers", type=int, default=2)
-    parser.add_argument("--bff-threads", type=int, default=8)
-    parser.add_argument("--upstream-workers", type=int, default=1)
+    parser.add_argument("--bff-workers", type=int, default=(os.cpu_count() or 1) + 1)
+    parser.add_argument("--bff-threads", type=int, default=4)
+    parser.add_argument("--upstream-workers", type=int, default=2)
     parser.add_argument("--upstream-threads", type=int, default=4)
     args = parser.parse_args()
     if not shutil.which("wrk"):

@@ -153,8 +153,9 @@ def main() -> int:
     parser.add_argument("--customers", type=int, default=10_000)
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--seconds", type=int, default=20)
-    parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) + 1)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--worker-class", default="sync", help="as deployed (Procfile, docker-compose.yml)")
     parser.add_argument("--tool", choices=("auto", "wrk", "threads"), default="auto")
     parser.add_argument("--runs", type=int, default=1, help="repeat the timed load runs, e.g. 3 on a shared machine")
     args = parser.parse_args()
@@ -188,7 +189,7 @@ def main() -> int:
 
         port = free_port()
         env = {"BILLING_DATABASE_URL": url, "BILLING_OUTBOX_RELAY": "off", "PORTICO_VAR_DIR": str(folder)}
-        server = start_gunicorn("billing.app:create_app()", env, port, args.workers, args.threads)
+        server = start_gunicorn("billing.app:create_app()", env, port, args.workers, args.threads, args.worker_class)
         try:
             base = f"http://127.0.0.1:{port}"
             token = operator_token(os.environ.get("PORTICO_JWT_SECRET", DEV_JWT_SECRET), ttl=3600)
@@ -207,7 +208,7 @@ def main() -> int:
         finally:
             stop(server)
     title = (
-        f"customer summary over {args.customers:,} customers, gunicorn {args.workers} workers x {args.threads} threads"
+        f"customer summary over {args.customers:,} customers, gunicorn {args.workers} {args.worker_class} workers"
     )
     report(title, results, TARGET_P99_MS)
     return 0

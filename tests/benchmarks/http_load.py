@@ -28,9 +28,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_gunicorn(app: str, env: dict[str, str], port: int, workers: int, threads: int) -> subprocess.Popen:
+def start_gunicorn(
+    app: str, env: dict[str, str], port: int, workers: int, threads: int, worker_class: str = "gthread"
+) -> subprocess.Popen:
     """`app` ("billing.app:create_app()") under gunicorn on `port`, once /healthz answers."""
     env = os.environ | env | {"PORT": str(port), "WEB_CONCURRENCY": str(workers), "GUNICORN_THREADS": str(threads)}
+    env["GUNICORN_WORKER_CLASS"] = worker_class
     command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy/gunicorn.conf.py"), app]
     process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 30

@@ -4,9 +4,11 @@ The balance is an amount and its sense ("owe" when in debit, "overpaid" when in 
 never a signed number. The total due is what settles the balance to zero: what is due on
 open invoices plus any debt no invoice carries (a prepaid customer's charges).
 
-The portal asks for this on every dashboard view, so it is read with plain column queries:
-the customer with its partner and balance in one, the open invoices in another (and for a
-prepaid customer, the services that make up the daily cost).
+The portal asks for this on every dashboard view, so it is read with one column query on
+a Core connection (or a session): the customer with its partner, balance and open documents
+(and for a prepaid customer a second, the services that make up the daily cost, which
+change far more rarely than the balance); and it is answered as JSON-ready values, with no
+schema to dump it through.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, literal_column, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from billing.errors import CustomerNotFound
@@ -31,7 +34,11 @@ def _sense(balance: Decimal) -> str:
 
 # Built once with the customer as a parameter: building the statements costs more than running them.
 CUSTOMER = bindparam("customer_id")
-CUSTOMER_WITH_BALANCE = (
+# The customer, its partner and balance, and one row per open document (or one row with none): a
+# single statement, so a single snapshot. The statuses are inline, not an expanding parameter,
+# which is rendered anew at every execution.
+OPEN_STATUSES = [literal_column(f"'{status}'") for status in InvoiceStatus.OPEN]
+CUSTOMER_WITH_OPEN_DOCUMENTS = (
     select(
         Customer.id,
         Customer.status,
@@ -44,13 +51,13 @@ CUSTOMER_WITH_BALANCE = (
         .where(LedgerEntry.customer_id == CUSTOMER)
         .scalar_subquery()
         .label("balance"),
+        Invoice.document_type,
+        Invoice.due_on,
+        (Invoice.total - Invoice.amount_paid).label("due"),
     )
     .join(Partner, Partner.id == Customer.partner_id)
+    .outerjoin(Invoice, (Invoice.customer_id == Customer.id) & Invoice.status.in_(OPEN_STATUSES))
     .where(Customer.id == CUSTOMER)
-)
-OPEN_DOCUMENTS = (
-    select(Invoice.document_type, Invoice.due_on, Invoice.total - Invoice.amount_paid)
-    .where(Invoice.customer_id == CUSTOMER, Invoice.status.in_(InvoiceStatus.OPEN))
     .order_by(Invoice.due_on, Invoice.id)
 )
 SERVICES = select(
@@ -64,14 +71,16 @@ SERVICES = select(
 ).where(CustomerService.customer_id == CUSTOMER)
 
 
-def account_summary(session: Session, customer_id: int, today: date) -> dict[str, Any]:
+def account_summary(session: Connection | Session, customer_id: int, today: date) -> dict[str, Any]:
+    """The summary as JSON-ready values (SummarySchema describes them)."""
     key = {"customer_id": customer_id}
-    customer = session.execute(CUSTOMER_WITH_BALANCE, key).first()
-    if customer is None:
+    rows = session.execute(CUSTOMER_WITH_OPEN_DOCUMENTS, key).all()
+    if not rows:
         raise CustomerNotFound(f"No customer {customer_id}.")
+    customer = rows[0]
     balance = Decimal(customer.balance).quantize(Decimal("0.01")) or ZERO
-    open_documents = session.execute(OPEN_DOCUMENTS, key).all()
-    invoices = [(due_on, Decimal(due)) for kind, due_on, due in open_documents if kind == DocumentType.INVOICE]
+    open_documents = [row for row in rows if row.document_type is not None]
+    invoices = [(row.due_on, Decimal(row.due)) for row in open_documents if row.document_type == DocumentType.INVOICE]
     due = sum((amount for _, amount in invoices), ZERO)
     uninvoiced_debt = max(ZERO, -(balance + due))
     summary: dict[str, Any] = {
@@ -82,17 +91,21 @@ def account_summary(session: Session, customer_id: int, today: date) -> dict[str
         "balance": {"amount": amount_text(abs(balance)), "sense": _sense(balance)},
         "total_due": amount_text(due + uninvoiced_debt),
         "unpaid_invoices": len(invoices),
-        "unpaid_proformas": sum(1 for kind, *_ in open_documents if kind == DocumentType.PROFORMA),
+        "unpaid_proformas": sum(1 for row in open_documents if row.document_type == DocumentType.PROFORMA),
         "next_payment": None,
         "suspension": None,
         "prepaid": None,
     }
     if invoices:
         due_on, amount = invoices[0]
-        summary["next_payment"] = {"due_on": due_on, "days_left": (due_on - today).days, "amount": amount_text(amount)}
+        summary["next_payment"] = {
+            "due_on": due_on.isoformat(),
+            "days_left": (due_on - today).days,
+            "amount": amount_text(amount),
+        }
     if customer.blocking_on is not None:
         days_left = max(0, (customer.blocking_on - today).days)
-        summary["suspension"] = {"blocking_on": customer.blocking_on, "days_left": days_left}
+        summary["suspension"] = {"blocking_on": customer.blocking_on.isoformat(), "days_left": days_left}
     if customer.billing_type == BillingType.PREPAID:
         services = session.execute(SERVICES, key).all()
         daily_cost = daily_cost_of(services, customer.vat_rate, customer.billing_day, today)

@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from billing.finance_models import Invoice, LedgerEntry
+from billing.finance_schemas import SummarySchema
 
 
 @pytest.fixture
@@ -38,8 +39,14 @@ def invoices_of(client, operator):
 
 @pytest.fixture
 def summary_of(client, operator):
+    """The customer's summary, checked to be exactly what its schema describes (it is shaped by hand)."""
+
     def summary(customer_id: int) -> dict:
-        return client.get(f"/v1/customers/{customer_id}/summary", headers=operator).get_json()
+        response = client.get(f"/v1/customers/{customer_id}/summary", headers=operator)
+        assert response.status_code == 200, response.get_json()
+        body = response.get_json()
+        assert SummarySchema().dump(SummarySchema().load(body)) == body  # no key missing, extra or ill-typed
+        return body
 
     return summary
 
