@@ -53,3 +53,21 @@ control_socket_disable = True
 # Not preloaded: each worker opens its own database pool and broker connection after the
 # fork; sockets inherited from a master process would be shared between workers.
 preload_app = False
+
+
+# With PROMETHEUS_MULTIPROC_DIR set, /metrics adds up every worker's counters
+# (portico/observe.py): the folder starts empty, and a worker that exits is marked dead.
+def on_starting(server):
+    folder = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if folder:
+        os.makedirs(folder, exist_ok=True)
+        for name in os.listdir(folder):
+            if name.endswith(".db"):
+                os.remove(os.path.join(folder, name))
+
+
+def child_exit(server, worker):
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)

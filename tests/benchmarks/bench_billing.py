@@ -207,9 +207,7 @@ def main() -> int:
             ]
         finally:
             stop(server)
-    title = (
-        f"customer summary over {args.customers:,} customers, gunicorn {args.workers} {args.worker_class} workers"
-    )
+    title = f"customer summary over {args.customers:,} customers, gunicorn {args.workers} {args.worker_class} workers"
     report(title, results, TARGET_P99_MS)
     return 0
 

@@ -1,8 +1,8 @@
-"""The Prometheus metrics every Portico process reports."""
+"""The Prometheus metrics every Portico process counts (the gauges read at each scrape: observe.py)."""
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Gauge, Histogram
+from prometheus_client import Counter, Histogram
 
 http_requests = Counter("portico_http_requests_total", "HTTP requests answered", ["endpoint", "method", "status"])
 http_latency = Histogram(
@@ -25,4 +25,3 @@ handler_latency = Histogram(
     ["type"],
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1),
 )
-outbox_backlog = Gauge("portico_outbox_backlog", "Events written to the outbox and not yet confirmed")

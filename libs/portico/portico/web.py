@@ -7,12 +7,13 @@ import uuid
 
 from flask import Flask, Response, g, request
 from flask_smorest import Api
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 
 from portico import context, metrics
 from portico.broker import connect
 from portico.db import Database
 from portico.logs import configure_logging
+from portico.observe import collector_for, process_registry
 from portico.problems import problem_response, register_problem_handlers
 from portico.settings import Settings
 
@@ -22,7 +23,7 @@ REQUEST_ID_HEADER = "X-Request-ID"
 def broker_reachable(url: str) -> bool:
     try:
         with connect(url, connect_timeout=2) as connection:
-            connection.ensure_connection(max_retries=1)
+            connection.ensure_connection(max_retries=1, interval_start=0)
         return True
     except Exception:
         return False
@@ -96,7 +97,9 @@ def _add_probes(app: Flask, settings: Settings, db: Database) -> None:
 
     @app.get("/metrics")
     def prometheus_metrics():
-        return Response(generate_latest(), mimetype=CONTENT_TYPE_LATEST)
+        collector = app.extensions.get("portico.collector")
+        registry = process_registry(collector) if collector is not None else REGISTRY
+        return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
 
 
 def database() -> Database:
@@ -107,10 +110,12 @@ def database() -> Database:
 
 
 def start_outbox_relay(app: Flask, outbox) -> None:
-    """Relay this app's outbox from a thread of the web process (off with `<PREFIX>_OUTBOX_RELAY=off`)."""
+    """Relay this app's outbox from a thread of the web process (off with `<PREFIX>_OUTBOX_RELAY=off`),
+    and report its backlog and the service's queues in `/metrics` (observe.py)."""
     from portico.events.outbox import OutboxRelay
 
     settings: Settings = app.config["PORTICO_SETTINGS"]
+    app.extensions["portico.collector"] = collector_for(settings, app.extensions["portico.db"], outbox)
     relay = OutboxRelay(app.extensions["portico.db"], outbox, settings.broker_url)
     app.extensions["portico.relay"] = relay
     if settings.get("outbox_relay", "on") != "off":

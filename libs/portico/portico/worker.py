@@ -13,6 +13,7 @@ from portico.db import Database
 from portico.events.consumer import ConsumerOptions, EventConsumer, Handler
 from portico.events.outbox import OutboxRelay
 from portico.logs import configure_logging
+from portico.observe import serve_worker_metrics
 from portico.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,7 @@ def run_worker(
 ) -> None:
     """Relay the outbox and consume the service's queue until SIGTERM/SIGINT; exit non-zero on failure."""
     configure_logging(settings.service)
+    serve_worker_metrics(settings, db, outbox)
     relay = OutboxRelay(db, outbox, settings.broker_url)
     relay.start()
     consumer = build_consumer(settings, db, inbox, handlers)

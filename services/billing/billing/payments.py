@@ -8,6 +8,7 @@ paid, newest invoice first, so those invoices are due again and the books still 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -26,6 +27,7 @@ from billing.moments import utc_text
 from billing.money import ZERO, amount_text
 from billing.numbering import next_number
 
+log = logging.getLogger(__name__)
 PAYMENT_RECEIVED = "payment.received"  # activity actions
 PAYMENT_REFUNDED = "payment.refunded"
 
@@ -81,6 +83,7 @@ def record_payment(
     )
     data = received_data(payment, applied, left)
     events.publish(session, events.PAYMENT_RECEIVED, data, aggregate_type="payment", aggregate_id=payment.id)
+    log.info("payment %s of %s for customer %s: %s to credit", payment.number, amount, customer.id, amount_text(left))
     allocation.apply_credit(session, customer.id, on=on, now=now)
     change = {"field": "amount", "old": None, "new": amount_text(amount)}
     activity.record(

@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from notifications.models import Channel, Delivery, DeliveryStatus
+from portico import context
 
 QUEUED_FLAG = "notifications_deliveries_queued"
 MAX_RETRY_DELAY = timedelta(minutes=5)
@@ -81,6 +82,7 @@ def queue_email(
         attempts=0,
         next_attempt_at=now,
         event_id=event_id,
+        correlation_id=context.correlation_id.get(),
         created_at=now,
     )
     session.add(delivery)
@@ -106,6 +108,7 @@ def queue_sms(
         attempts=0,
         next_attempt_at=now,
         event_id=event_id,
+        correlation_id=context.correlation_id.get(),
         created_at=now,
     )
     session.add(delivery)

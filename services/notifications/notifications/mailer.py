@@ -147,6 +147,8 @@ def build_email(
     body["Date"] = format_datetime(now)
     body["Message-ID"] = message_id(delivery.id, domain)
     body["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to a no-reply address
+    if delivery.correlation_id:  # the customer action it follows from, to find it in every service's logs
+        body["X-Correlation-ID"] = delivery.correlation_id
     return body
 
 

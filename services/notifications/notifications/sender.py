@@ -29,6 +29,7 @@ from notifications.mailer import Attachment, Mailer, MailSession, MailSettings, 
 from notifications.models import Channel, Delivery
 from notifications.sending import SendError
 from notifications.sms import LogSmsProvider, SmsProvider, sms_provider_from_settings
+from portico import context
 from portico.db import Database, call_after_commit
 from portico.settings import Settings
 
@@ -156,6 +157,14 @@ class DeliverySender:
         return len(claimed)
 
     def _attempt(self, delivery: Delivery, smtp: MailSession, fetched: dict) -> Sent | Failed:
+        # Logged, and passed on to documents for attachments, under the action it follows from.
+        with context.bound(request=f"delivery-{delivery.id}", correlation=delivery.correlation_id):
+            outcome = self._try(delivery, smtp, fetched)
+            if isinstance(outcome, Sent):
+                log.info("delivery %s sent by %s", delivery.id, delivery.channel, extra={"delivery": delivery.id})
+        return outcome
+
+    def _try(self, delivery: Delivery, smtp: MailSession, fetched: dict) -> Sent | Failed:
         attempts = delivery.attempts + 1
         try:
             if delivery.channel == Channel.SMS:

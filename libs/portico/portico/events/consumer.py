@@ -170,6 +170,8 @@ class EventConsumer:
             message.ack()
             metrics.events_consumed.labels(event_.type, outcome).inc()
             metrics.handler_latency.labels(event_.type).observe(time.perf_counter() - started)
+            with context.bound(request=event_.id, correlation=event_.correlation_id, causation=event_.id):
+                log.info("%s %s %s", event_.type, event_.id, outcome, extra={"pid": os.getpid()})
         if failed:
             self._retry_or_dead_letter(failed)
 
