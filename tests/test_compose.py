@@ -1,5 +1,7 @@
 """The docker compose stack: each service runs as a web process, a worker and a one-shot
-migration, on its own database, from an image that does not run as root."""
+migration, on its own database, from an image that does not run as root; every process
+waits for what it needs to be healthy, data lives on named volumes, and web processes and
+workers expose their metrics."""
 
 from __future__ import annotations
 
@@ -14,6 +16,18 @@ import yaml
 REPO_ROOT = Path(__file__).resolve().parents[1]
 COMPOSE_FILE = REPO_ROOT / "docker-compose.yml"
 POSTGRES_INIT = REPO_ROOT / "deploy" / "postgres" / "init-databases.sql"
+GUNICORN_CONF = REPO_ROOT / "deploy" / "gunicorn.conf.py"
+WORKER_METRICS_PORT = "9100"
+# Where each stateful piece keeps what must outlive its container: compose service -> path.
+DATA_PATHS = {
+    "postgres": "/var/lib/postgresql/data",
+    "rabbitmq": "/var/lib/rabbitmq",
+    "documents": "/app/var",
+    "documents-worker": "/app/var",
+    "ticketing": "/app/var",
+    "ticketing-worker": "/app/var",
+}
+SYNC_WORKERS = {"billing", "ticketing"}  # GUNICORN_WORKER_CLASS=sync (deploy/gunicorn.conf.py)
 
 # compose service name -> (Python package, port)
 SERVICES = {
@@ -30,8 +44,13 @@ def env_prefix(service: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def services() -> dict[str, dict]:
-    return yaml.safe_load(COMPOSE_FILE.read_text())["services"]
+def compose() -> dict:
+    return yaml.safe_load(COMPOSE_FILE.read_text())
+
+
+@pytest.fixture(scope="module")
+def services(compose) -> dict[str, dict]:
+    return compose["services"]
 
 
 def environment(definition: dict) -> dict[str, str]:
@@ -77,6 +96,31 @@ def healthcheck_test(definition: dict) -> str:
     return test if isinstance(test, str) else " ".join(test)
 
 
+def mounts(definition: dict) -> dict[str, str]:
+    """Container path -> source (a named volume, a host path, or "tmpfs"), from the short or
+    the long syntax of `volumes`, and from `tmpfs`."""
+    found = {}
+    for volume in definition.get("volumes") or []:
+        if isinstance(volume, dict):
+            found[volume["target"]] = "tmpfs" if volume.get("type") == "tmpfs" else str(volume.get("source", ""))
+            continue
+        parts = str(volume).split(":")
+        if len(parts) >= 2:
+            found[parts[1]] = parts[0]
+    tmpfs = definition.get("tmpfs") or []
+    for entry in [tmpfs] if isinstance(tmpfs, str) else tmpfs:
+        found[str(entry).split(":")[0]] = "tmpfs"
+    return found
+
+
+def seconds(duration: str) -> float:
+    """A compose duration ("25s", "1m30s") in seconds."""
+    units = {"h": 3600, "m": 60, "s": 1, "ms": 0.001}
+    parts = re.findall(r"(\d+(?:\.\d+)?)(ms|h|m|s)", str(duration))
+    assert parts and "".join(n + u for n, u in parts) == str(duration), f"not a duration: {duration!r}"
+    return sum(float(number) * units[unit] for number, unit in parts)
+
+
 def processes(service: str) -> dict[str, str]:
     """The compose services that run one Portico service: role -> compose name."""
     return {"web": service, "worker": f"{service}-worker", "migrate": f"{service}-migrate"}
@@ -98,6 +142,19 @@ def test_broker_and_database_are_defined_with_healthchecks(services):
     assert "pg_isready" in healthcheck_test(services["postgres"])
 
 
+@pytest.mark.parametrize("name", DATA_PATHS)
+def test_data_lives_on_named_volumes(compose, services, name):
+    source = mounts(services[name]).get(DATA_PATHS[name], "")
+    assert source in (compose.get("volumes") or {}), f"{name}: {DATA_PATHS[name]} is not on a named volume"
+
+
+def test_web_and_worker_of_a_service_share_its_files_and_no_one_else_does(services):
+    documents = {mounts(services[name])["/app/var"] for name in ("documents", "documents-worker")}
+    ticketing = {mounts(services[name])["/app/var"] for name in ("ticketing", "ticketing-worker")}
+    assert len(documents) == 1 and len(ticketing) == 1, "a web process and its worker see different files"
+    assert documents != ticketing
+
+
 @pytest.mark.parametrize("service", SERVICES)
 def test_every_service_has_web_worker_and_migration(services, service):
     package, _ = SERVICES[service]
@@ -113,6 +170,14 @@ def test_web_process_publishes_its_port_and_checks_healthz(services, service):
     web = services[service]
     assert (port, port) in published_ports(web)
     assert "/healthz" in healthcheck_test(web)
+
+
+def test_every_long_running_service_but_the_workers_has_a_healthcheck(services):
+    workers = {processes(service)["worker"] for service in SERVICES}
+    migrations = {processes(service)["migrate"] for service in SERVICES}
+    for name, definition in services.items():
+        if name not in workers | migrations:
+            assert healthcheck_test(definition), f"{name} has no healthcheck to wait on"
 
 
 def test_workers_and_migrations_can_be_scaled_without_port_clashes(services):
@@ -131,7 +196,42 @@ def test_web_and_worker_start_after_their_migration_completes(services, service)
         assert deps.get(names["migrate"]) == "service_completed_successfully", f"{names[role]}"
         assert deps.get("postgres") == "service_healthy", f"{names[role]}"
         assert deps.get("rabbitmq") == "service_healthy", f"{names[role]}"
-    assert depends_on(services[names["migrate"]]).get("postgres") == "service_healthy"
+    migrate_deps = depends_on(services[names["migrate"]])
+    assert migrate_deps.get("postgres") == "service_healthy"
+    # The migration declares the service's queue: without the broker, events published
+    # before the first worker starts would have nowhere to go.
+    assert migrate_deps.get("rabbitmq") == "service_healthy"
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_workers_serve_metrics_on_their_own_port(services, service):
+    worker = services[processes(service)["worker"]]
+    env = environment(worker)
+    assert env.get("PORTICO_METRICS_PORT") == WORKER_METRICS_PORT
+    # Not the web processes' multiprocess mode: a worker is a single process.
+    assert "PROMETHEUS_MULTIPROC_DIR" not in env
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_web_processes_pool_gunicorn_metrics_on_a_tmpfs(services, service):
+    web = services[service]
+    folder = environment(web).get("PROMETHEUS_MULTIPROC_DIR")
+    assert folder, f"{service}: no PROMETHEUS_MULTIPROC_DIR"
+    assert mounts(web).get(folder) == "tmpfs", f"{service}: {folder} is not a tmpfs (emptied at each start)"
+    assert "PROMETHEUS_MULTIPROC_DIR" not in environment(services[processes(service)["migrate"]])
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_web_processes_finish_requests_in_flight_when_stopped(services, service):
+    graceful = re.search(r"^graceful_timeout\s*=\s*(\d+)", GUNICORN_CONF.read_text(), re.MULTILINE)
+    assert graceful, f"no graceful_timeout in {GUNICORN_CONF}"
+    assert seconds(services[service].get("stop_grace_period", "10s")) > int(graceful.group(1))
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_gunicorn_worker_class_follows_the_service(services, service):
+    worker_class = environment(services[service]).get("GUNICORN_WORKER_CLASS", "gthread")
+    assert worker_class == ("sync" if service in SYNC_WORKERS else "gthread")
 
 
 @pytest.mark.parametrize("service", SERVICES)
