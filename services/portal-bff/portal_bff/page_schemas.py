@@ -128,6 +128,13 @@ class ServicePageSchema(Schema):
     service = fields.Nested(ServiceSectionSchema, required=True)
 
 
+class CountersPageSchema(Schema):
+    """One service and its CAP/FUP counters this period (the statistics page's Traffic limits)."""
+
+    service = fields.Nested(ServiceSectionSchema, required=True)
+    counters = fields.Nested(CountersSectionSchema, required=True)
+
+
 class TrafficDaySchema(Schema):
     day = fields.String(metadata=DATE)
     bytes_in = fields.Integer()
@@ -158,6 +165,112 @@ class UsageSectionSchema(Schema):
 
 class UsagePageSchema(Schema):
     usage = fields.Nested(UsageSectionSchema, required=True)
+
+
+class TrafficLimitSchema(Schema):
+    type = fields.String(metadata={"enum": ["cap", "fup"]})
+    traffic_gb = fields.Integer()
+    reduced_download_mbps = fields.Integer(metadata={"description": "FUP: the download speed beyond the limit."})
+    reduced_upload_mbps = fields.Integer()
+
+
+class InternetOfferSchema(Schema):
+    download_mbps = fields.Integer()
+    upload_mbps = fields.Integer()
+    limit = fields.Nested(TrafficLimitSchema, allow_none=True)
+
+
+class VoiceOfferSchema(Schema):
+    included_minutes = fields.Integer()
+    per_minute_rate = fields.String(metadata={"description": 'Beyond the included minutes ("0.0150").'})
+
+
+class OfferSchema(Schema):
+    id = fields.Integer(metadata={"description": "The plan: what an order or a plan change names (`plan_id`)."})
+    kind = fields.String(metadata={"enum": ["internet", "voice", "custom"]})
+    name = fields.String()
+    price = fields.String(metadata={"description": "Per month, before tax."})
+    currency = fields.String()
+    tax_rate = fields.String()
+    price_with_tax = fields.String(metadata=AMOUNT)
+    requires_approval = fields.Boolean(metadata={"description": "Orders wait for our approval."})
+    internet = fields.Nested(InternetOfferSchema, allow_none=True)
+    voice = fields.Nested(VoiceOfferSchema, allow_none=True)
+
+
+class OfferListSectionSchema(Schema):
+    status = _status()
+    items = fields.List(fields.Nested(OfferSchema))
+
+
+class OffersPageSchema(Schema):
+    offers = fields.Nested(OfferListSectionSchema, required=True)
+
+
+class QuotePlanSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    kind = fields.String()
+
+
+class CycleSchema(Schema):
+    start = fields.String(metadata=DATE)
+    end = fields.String(metadata=DATE)
+    days = fields.Integer()
+
+
+class FiguresSchema(Schema):
+    net_amount = fields.String(metadata=AMOUNT)
+    tax_amount = fields.String(metadata=AMOUNT)
+    total = fields.String(metadata=AMOUNT)
+
+
+class PeriodFiguresSchema(FiguresSchema):
+    period_start = fields.String(metadata=DATE)
+    period_end = fields.String(metadata=DATE)
+    days = fields.Integer()
+
+
+class QuoteSchema(Schema):
+    """What an order or a plan change costs, before it is confirmed."""
+
+    plan = fields.Nested(QuotePlanSchema)
+    quantity = fields.Integer()
+    currency = fields.String()
+    unit_price = fields.String(metadata={"description": "Per month and unit, before tax."})
+    tax_rate = fields.String()
+    effective_date = fields.String(metadata={"format": "date", "description": "The first day of the new plan."})
+    billing = fields.String(metadata={"enum": ["next_invoice", "daily"]})
+    cycle = fields.Nested(CycleSchema, metadata={"description": "The billing cycle holding the effective date."})
+    rest_of_cycle = fields.Nested(PeriodFiguresSchema, metadata={"description": "The new plan to the cycle's end."})
+    credit = fields.Nested(
+        PeriodFiguresSchema, allow_none=True, metadata={"description": "Plan change: the old plan's days credited."}
+    )
+    total_now = fields.String(metadata={"description": "The rest of the cycle less any credit, tax included."})
+    monthly = fields.Nested(FiguresSchema, metadata={"description": "A whole month from then on."})
+    monthly_before = fields.Nested(FiguresSchema, allow_none=True, metadata={"description": "Plan change: until now."})
+    next_invoice_on = fields.String(allow_none=True, metadata=DATE)
+    daily_cost = fields.String(allow_none=True, metadata={"description": "Prepaid: what a day costs, tax included."})
+    requires_approval = fields.Boolean()
+
+
+class OrderSchema(Schema):
+    id = fields.Integer()
+    kind = fields.String(metadata={"enum": ["new_service", "plan_change"]})
+    status = fields.String(
+        metadata={
+            "enum": ["pending", "approved", "rejected", "completed"],
+            "description": "`completed`: done at once; `pending`: it waits for our approval.",
+        }
+    )
+    plan_id = fields.Integer()
+    quantity = fields.Integer()
+    start_date = fields.String(metadata=DATE)
+    service_id = fields.Integer(allow_none=True, metadata={"description": "Plan change: the service changed."})
+    new_service_id = fields.Integer(allow_none=True, metadata={"description": "The service the order created."})
+    quote = fields.Nested(QuoteSchema, metadata={"description": "The figures confirmed."})
+    requested_at = fields.String(metadata=TIME)
+    completed_at = fields.String(allow_none=True, metadata=TIME)
 
 
 # -- tickets ------------------------------------------------------------------------------
@@ -241,6 +354,13 @@ class DocumentItemSchema(Schema):
     acceptance = fields.Nested(AcceptanceSchema, allow_none=True)
     own_upload = fields.Boolean()
     created_at = fields.String(metadata=TIME)
+
+
+class ContractAcceptanceSchema(Schema):
+    document_id = fields.Integer()
+    accepted_name = fields.String()
+    accepted_at = fields.String(metadata=TIME)
+    sha256 = fields.String(metadata={"description": "Of the contract file accepted."})
 
 
 class DocumentListSectionSchema(Schema):
@@ -467,6 +587,52 @@ class PaymentPageSchema(Schema):
 
 class FinancialDocumentsPageSchema(Schema):
     documents = fields.Nested(FinancialDocumentListSectionSchema, required=True)
+
+
+class CheckoutSchema(Schema):
+    """A payment opened at a gateway: send the customer to `url`; they come back to the portal after."""
+
+    checkout_id = fields.Integer()
+    gateway = fields.String()
+    status = fields.String(metadata={"enum": ["pending", "paid", "failed"]})
+    url = fields.String(allow_none=True, metadata={"description": "The gateway's payment page."})
+    amount = fields.String(metadata=AMOUNT)
+    currency = fields.String()
+    invoice_ids = fields.List(fields.Integer(), metadata={"description": "The invoices it pays first."})
+    description = fields.String()
+    created_at = fields.String(metadata=TIME)
+
+
+class PaymentAccountSchema(Schema):
+    id = fields.Integer()
+    gateway = fields.String()
+    kind = fields.String(metadata={"enum": ["card", "bank_account"]})
+    masked = fields.String(metadata={"example": "•••• 4242"})
+    brand = fields.String(allow_none=True)
+    last4 = fields.String()
+    exp_month = fields.Integer(allow_none=True)
+    exp_year = fields.Integer(allow_none=True)
+    holder_name = fields.String(allow_none=True)
+    is_default = fields.Boolean(metadata={"description": "The account autopay charges."})
+    created_at = fields.String(metadata=TIME)
+
+
+class PaymentAccountListSectionSchema(Schema):
+    status = _status()
+    items = fields.List(fields.Nested(PaymentAccountSchema))
+
+
+class AutopaySectionSchema(Schema):
+    status = _status()
+    enabled = fields.Boolean(metadata={"description": "New invoices are charged to the default account."})
+    enabled_at = fields.String(allow_none=True, metadata=TIME)
+    payment_account = fields.Nested(PaymentAccountSchema, allow_none=True)
+
+
+class PaymentAccountsPageSchema(Schema):
+    accounts = fields.Nested(PaymentAccountListSectionSchema, required=True)
+    autopay = fields.Nested(AutopaySectionSchema, required=True)
+    payment_methods = fields.List(fields.String(), required=True, metadata={"description": "Where to save new ones."})
 
 
 # -- messages and news --------------------------------------------------------------------

@@ -6,20 +6,12 @@ the client's Idempotency-Key, so a retried create or reply opens or adds nothing
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from portal_bff import visibility
 from portal_bff.errors import InvalidFields
-from portal_bff.pages import Reader
+from portal_bff.pages import Reader, Upload
 from portal_bff.pages.tickets import ticket_model
-
-
-@dataclass(frozen=True)
-class Upload:
-    filename: str
-    content_type: str
-    data: bytes
 
 
 def _check_files(reader: Reader, files: list[Upload]) -> list[tuple[str, tuple[str, bytes, str]]]:

@@ -31,6 +31,7 @@ from portal_bff.models import PortalAccount, PortalSession
 from portico.web import database
 
 COOKIE = "portico_session"
+FOUND_VISITOR = "portal_found_visitor"  # flask.g: what request_visitor() found (None: no live session)
 SESSION_SECURITY = [{"sessionCookie": []}, {"sessionToken": []}]
 
 
@@ -71,9 +72,26 @@ def presented_token() -> tuple[str | None, bool]:
     return request.cookies.get(COOKIE), True
 
 
-def _authenticate() -> Visitor:
-    token, via_cookie = presented_token()
-    found = find_visitor(token or "", via_cookie=via_cookie)
+def request_visitor() -> Visitor | None:
+    """This request's live session (an Authorization header, else the cookie) as a Visitor, or None.
+
+    Looked up once per request (`find_visitor`), whoever asks: the API's views and the web
+    pages alike. NotSignedIn for an Authorization header that is not `Bearer <token>`.
+    """
+    if FOUND_VISITOR not in g:
+        token, via_cookie = presented_token()
+        setattr(g, FOUND_VISITOR, find_visitor(token or "", via_cookie=via_cookie))
+    return g.get(FOUND_VISITOR)
+
+
+def forget_request_visitor() -> None:
+    """The session changed within this request (signed in or out): the next `request_visitor()` looks again."""
+    g.pop(FOUND_VISITOR, None)
+
+
+def authenticate() -> Visitor:
+    """This request's live session; NotSignedIn without one."""
+    found = request_visitor()
     if found is None:
         raise NotSignedIn()
     return found
@@ -139,7 +157,7 @@ def signed_in(
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         def wrapper(*args, **kwargs):
-            found = _authenticate()
+            found = authenticate()
             _check_allowed(found, during=during, read_only_ok=read_only_ok, customer_only=customer_only, module=module)
             g.visitor = found
             return view(*args, **kwargs)

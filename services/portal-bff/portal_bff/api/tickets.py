@@ -1,4 +1,5 @@
-"""The Tickets pages and actions: list, view, open, reply, close, and the files of public comments."""
+"""The Tickets pages and actions: list (and its CSV export), view, open, reply, close, and the files of
+public comments."""
 
 from __future__ import annotations
 
@@ -15,12 +16,14 @@ from portal_bff.fanout import ok
 from portal_bff.page_arguments import (
     IdempotencyHeaderSchema,
     ReplyFormSchema,
+    TicketFilterArgsSchema,
     TicketFormSchema,
     TicketListArgsSchema,
     as_params,
 )
 from portal_bff.page_schemas import CommentSchema, TicketPageSchema, TicketsPageSchema
-from portal_bff.pages.tickets import ticket_page, tickets_page
+from portal_bff.pages import Upload
+from portal_bff.pages.tickets import EXPORT, export_query, ticket_page, tickets_page
 
 blp = Blueprint("tickets", __name__, url_prefix="/api/v1", description="Tickets")
 HIDDEN = "The Tickets module is hidden for this customer, or there is no such ticket."
@@ -28,12 +31,12 @@ DOWN = "Ticketing is not available: nothing was done (`Retry-After`)."
 FILES_FIELD = "attachments"
 
 
-def _uploads() -> list[ticket_actions.Upload]:
+def _uploads() -> list[Upload]:
     unexpected = sorted(set(request.files) - {FILES_FIELD})
     if unexpected:
         raise InvalidFields({name: [f"Send files as `{FILES_FIELD}`."] for name in unexpected})
     return [
-        ticket_actions.Upload(f.filename or "file", f.mimetype or "application/octet-stream", f.stream.read())
+        Upload(f.filename or "file", f.mimetype or "application/octet-stream", f.stream.read())
         for f in request.files.getlist(FILES_FIELD)
         if f.filename
     ]
@@ -71,6 +74,21 @@ class Tickets(MethodView):
         """Open a ticket (multipart: subject, priority, message, `attachments`); the new ticket's page."""
         item = ticket_actions.open_ticket(reader(), form, _uploads(), key=headers.get("idempotency_key"))
         return _ticket_answer(item), 201
+
+
+@blp.route("/tickets/export.csv")
+class TicketsExport(MethodView):
+    @signed_in(module="tickets")
+    @blp.arguments(TicketFilterArgsSchema, location="query")
+    @blp.response(200, {"type": "string"}, content_type="text/csv")
+    @blp.alt_response(404, description=HIDDEN)
+    @blp.alt_response(503, description="Ticketing is not available (`Retry-After`).")
+    @blp.doc(security=SESSION_SECURITY)
+    def get(self, query):
+        """The filtered list, every page of it, as CSV: a header row, then the columns the portal config shows."""
+        found = reader()
+        params = export_query(found, as_params(query))
+        return stream_file(found.upstreams.ticketing, found.path(EXPORT), customer_id=found.customer_id, params=params)
 
 
 @blp.route("/tickets/<int:ticket_id>")

@@ -49,6 +49,15 @@ class Part:
 
 
 @dataclass(frozen=True)
+class Upload:
+    """A file the customer sends (a ticket's attachment, their own document), passed on as it came."""
+
+    filename: str
+    content_type: str
+    data: bytes
+
+
+@dataclass(frozen=True)
 class Read:
     """A part's sections as this request has them: from the cache or the upstream (`entry`), or unavailable."""
 
@@ -86,6 +95,16 @@ class Reader:
 
     def get(self, upstream: Upstream, rest: str, params: Any = None) -> Any:
         return upstream.get_json(self.path(rest), customer_id=self.customer_id, params=params)
+
+    def send(self, upstream: Upstream, method: str, rest: str, *, key: str | None = None, **kwargs: Any) -> Any:
+        """A write on the customer's behalf, with their Idempotency-Key (where given); the upstream's JSON answer.
+
+        The upstream client records the change once the write is over (upstreams.py), so what
+        this request and the customer's next pages read is read after it.
+        """
+        headers = kwargs.pop("headers", {}) | ({"Idempotency-Key": key} if key else {})
+        response = upstream.call(method, self.path(rest), customer_id=self.customer_id, headers=headers, **kwargs)
+        return response.json() if response.content else None
 
     def get_subject(self, upstream: Upstream, rest: str, what: str, params: Any = None) -> Any:
         """The page's subject (one ticket, one invoice...): NotFound when the upstream has none by that id."""

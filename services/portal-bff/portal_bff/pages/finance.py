@@ -1,12 +1,18 @@
-"""The Finance pages: invoices with the account summary, one invoice, proformas, payments, and the
-financial documents (PDFs) documents keeps."""
+"""The Finance pages: invoices with the account summary, one invoice, proformas, payments, the
+financial documents (PDFs) documents keeps, and what billing does for the customer beside: pay
+through a gateway (invoices, the total due, a prepaid top-up), keep payment accounts, autopay."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
+from portal_bff.errors import InvalidFields
 from portal_bff.pages import Reader, page_of
 
+MAX_AMOUNT = Decimal("1000000")
+CENT = Decimal("0.01")
+AMOUNT_RULE = "Give an amount above zero with at most two decimals."
 SUMMARY_FIELDS = ("currency", "billing_type", "balance", "total_due", "unpaid_invoices", "unpaid_proformas", "prepaid")
 
 
@@ -54,3 +60,65 @@ def financial_documents_page(reader: Reader, query: dict[str, Any]) -> dict[str,
     documents = reader.upstreams.documents
     loaders = {"documents": lambda: page_of(reader.get(documents, "/financial-documents", query))}
     return reader.gather(loaders, "documents")
+
+
+def payable(amount: Decimal) -> bool:
+    """Whether a customer may pay this amount through the portal: above zero, whole cents, not absurd."""
+    return amount.is_finite() and 0 < amount <= MAX_AMOUNT and amount == amount.quantize(CENT)
+
+
+def _offered(reader: Reader, gateway: str) -> None:
+    if gateway not in reader.config["finance"]["payment_methods"]:
+        raise InvalidFields({"gateway": ["This payment method is not offered."]})
+
+
+def start_checkout(
+    reader: Reader,
+    *,
+    gateway: str,
+    invoice_ids: list[int],
+    amount: Decimal | None,
+    return_url: str,
+    key: str | None,
+) -> dict[str, Any]:
+    """Open a checkout at a gateway the portal config offers; billing answers its page's `url`.
+
+    The chosen invoices, or without them `amount` (a prepaid top-up: "Extend service"), or
+    without either the total due.
+    """
+    _offered(reader, gateway)
+    body: dict[str, Any] = {"gateway": gateway, "invoice_ids": invoice_ids, "return_url": return_url}
+    if amount is not None:
+        body["amount"] = str(amount)
+    return reader.send(reader.upstreams.billing, "POST", "/checkouts", json=body, key=key)
+
+
+def payment_accounts_page(reader: Reader) -> dict[str, Any]:
+    """The saved cards and bank accounts, autopay, and the payment methods new accounts are saved at."""
+    billing = reader.upstreams.billing
+    loaders = {
+        "accounts": lambda: reader.get(billing, "/payment-accounts"),
+        "autopay": lambda: reader.get(billing, "/autopay"),
+    }
+    return reader.gather(loaders, "billing") | {"payment_methods": reader.config["finance"]["payment_methods"]}
+
+
+def add_payment_account(reader: Reader, gateway: str, details: dict[str, Any]) -> dict[str, Any]:
+    """Save a card (`{"card": ...}`) or a bank account (`{"bank_account": ...}`) at an offered gateway."""
+    _offered(reader, gateway)
+    return reader.send(reader.upstreams.billing, "POST", "/payment-accounts", json={"gateway": gateway} | details)
+
+
+def make_default(reader: Reader, account_id: int) -> dict[str, Any]:
+    """The account autopay charges from now on."""
+    body = {"is_default": True}
+    return reader.send(reader.upstreams.billing, "PATCH", f"/payment-accounts/{account_id}", json=body)
+
+
+def remove_account(reader: Reader, account_id: int) -> None:
+    reader.send(reader.upstreams.billing, "DELETE", f"/payment-accounts/{account_id}")
+
+
+def set_autopay(reader: Reader, enabled: bool) -> dict[str, Any]:
+    """Autopay on (billing refuses without a saved account) or off; autopay as it now is."""
+    return reader.send(reader.upstreams.billing, "PUT", "/autopay", json={"enabled": enabled})

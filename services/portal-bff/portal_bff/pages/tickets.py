@@ -1,4 +1,4 @@
-"""The Tickets pages: the list with the partner's columns, one ticket with its public comments."""
+"""The Tickets pages: the list with the partner's columns (and as CSV), one ticket with its public comments."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from typing import Any
 
 from portal_bff import visibility
 from portal_bff.pages import Reader
+
+EXPORT = "/tickets/export.csv"
 
 
 def _frame(reader: Reader) -> dict[str, Any]:
@@ -41,3 +43,10 @@ def ticket_page(reader: Reader, ticket_id: int) -> dict[str, Any]:
         }
 
     return frame | reader.gather({"ticket": ticket}, "ticketing")
+
+
+def export_query(reader: Reader, query: dict[str, Any]) -> dict[str, Any]:
+    """What ticketing's CSV export (`EXPORT`) is asked for: the list's filters and order, every row (no
+    pages), and the columns the portal config shows, in its order."""
+    wanted = {name: value for name, value in query.items() if name not in ("limit", "cursor")}
+    return wanted | {"columns": ",".join(visibility.ticket_columns(reader.config))}

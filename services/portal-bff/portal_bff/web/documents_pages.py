@@ -12,9 +12,8 @@ from portal_bff.api.readers import reader
 from portal_bff.errors import InvalidFields, UpstreamRejected
 from portal_bff.page_arguments import DocumentListArgsSchema, FileArgsSchema
 from portal_bff.page_schemas import DocumentsPageSchema
-from portal_bff.pages.documents import documents_page
-from portal_bff.ticket_actions import Upload
-from portal_bff.web import documents_actions
+from portal_bff.pages import Upload
+from portal_bff.pages.documents import accept_contract, documents_page, upload_document
 from portal_bff.web.guard import page
 from portal_bff.web.pages import blueprint, query_args, render
 
@@ -58,7 +57,7 @@ def accept(document_id: int):
     if not name or request.form.get("agree") != "yes":
         return _page(status=422, kind="contract", error=gettext("Type your full name and tick the box to accept."))
     try:
-        documents_actions.accept_contract(
+        accept_contract(
             reader(),
             document_id,
             accepted_name=name,
@@ -81,7 +80,7 @@ def upload():
         return _page(status=422, error=gettext("Choose a file to upload."))
     chosen = Upload(sent.filename, sent.mimetype or "application/octet-stream", sent.stream.read())
     try:
-        documents_actions.upload_document(
+        upload_document(
             reader(),
             chosen,
             title=request.form.get("title", "").strip()[:200],

@@ -3,6 +3,8 @@ paying through a gateway, payment accounts and autopay."""
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from flask import redirect, request, url_for
 
 from portal_bff.api.authentication import visitor
@@ -19,15 +21,16 @@ from portal_bff.page_arguments import (
     PageArgsSchema,
 )
 from portal_bff.page_schemas import (
+    CheckoutSchema,
     FinancialDocumentsPageSchema,
     InvoicePageSchema,
     InvoicesPageSchema,
+    PaymentAccountsPageSchema,
     PaymentPageSchema,
     PaymentsPageSchema,
     ProformasPageSchema,
 )
 from portal_bff.pages import finance
-from portal_bff.web import finance_actions
 from portal_bff.web.guard import page, safe_next
 from portal_bff.web.pages import blueprint, idempotency_key, query_args, render
 
@@ -103,8 +106,8 @@ def pay():
     invoice_ids = [int(v) for v in request.form.getlist("invoice_id") if v.isdigit()][:100]
     back = safe_next(request.form.get("next") or _referrer_path(), default=url_for("web_dashboard.dashboard"))
     try:
-        amount = finance_actions.parse_amount(request.form.get("amount"))
-        checkout = finance_actions.start_checkout(
+        amount = _amount(request.form.get("amount"))
+        checkout = finance.start_checkout(
             reader(),
             gateway=request.form.get("gateway", ""),
             invoice_ids=invoice_ids,
@@ -114,7 +117,20 @@ def pay():
         )
     except (InvalidFields, UpstreamRejected) as refused:
         return render("finance/checkout.html", status=422, checkout=None, error=_first_error(refused), back=back)
-    return render("finance/checkout.html", checkout=checkout, back=back)
+    return render("finance/checkout.html", checkout=CheckoutSchema().dump(checkout), back=back)
+
+
+def _amount(text: str | None) -> Decimal | None:
+    """The form's amount (a decimal comma too), or None when not given; InvalidFields otherwise."""
+    if not text:
+        return None
+    try:
+        amount = Decimal(text.strip().replace(",", "."))
+    except InvalidOperation:
+        raise InvalidFields({"amount": ["Not an amount."]}) from None
+    if not finance.payable(amount):
+        raise InvalidFields({"amount": [finance.AMOUNT_RULE]})
+    return amount
 
 
 @blp.get("/payments/return")
@@ -136,8 +152,8 @@ def payment_accounts():
 
 
 def _accounts_page(*, status: int = 200, error: str | None = None):
-    model = finance_actions.payment_accounts(reader())
-    methods = visitor().config["finance"]["payment_methods"]
+    model = PaymentAccountsPageSchema().dump(finance.payment_accounts_page(reader()))
+    methods = model["payment_methods"]
     return render("finance/payment_accounts.html", status=status, page=model, payment_methods=methods, error=error)
 
 
@@ -164,7 +180,7 @@ def add_payment_account():
             card["holder_name"] = form["holder_name"]
         details = {"card": card}
     try:
-        finance_actions.add_payment_account(reader(), form.get("gateway", ""), details)
+        finance.add_payment_account(reader(), form.get("gateway", ""), details)
     except (InvalidFields, UpstreamRejected) as refused:
         return _accounts_page(status=422, error=_first_error(refused))
     return redirect(url_for("web_finance.payment_accounts", notice="account_saved"), code=303)
@@ -173,14 +189,14 @@ def add_payment_account():
 @blp.post("/payment-accounts/<int:account_id>/default")
 @page(module="finance")
 def default_account(account_id: int):
-    finance_actions.make_default(reader(), account_id)
+    finance.make_default(reader(), account_id)
     return redirect(url_for("web_finance.payment_accounts", notice="account_default"), code=303)
 
 
 @blp.post("/payment-accounts/<int:account_id>/remove")
 @page(module="finance")
 def remove_account(account_id: int):
-    finance_actions.remove_account(reader(), account_id)
+    finance.remove_account(reader(), account_id)
     return redirect(url_for("web_finance.payment_accounts", notice="account_removed"), code=303)
 
 
@@ -189,7 +205,7 @@ def remove_account(account_id: int):
 def autopay():
     enabled = request.form.get("enabled") == "on"
     try:
-        finance_actions.set_autopay(reader(), enabled)
+        finance.set_autopay(reader(), enabled)
     except UpstreamRejected as refused:
         return _accounts_page(status=refused.status, error=_first_error(refused))
     return redirect(

@@ -14,9 +14,18 @@ from portal_bff.api.context import now
 from portal_bff.api.readers import reader
 from portal_bff.errors import InvalidFields, NotFound, UpstreamRejected, UpstreamUnavailable
 from portal_bff.page_arguments import DayRangeArgsSchema, MinutesArgsSchema, as_params
-from portal_bff.page_schemas import CountersSectionSchema, ServicePageSchema, ServicesPageSchema, UsagePageSchema
+from portal_bff.page_schemas import (
+    CountersPageSchema,
+    OffersPageSchema,
+    OrderSchema,
+    QuoteSchema,
+    ServicePageSchema,
+    ServicesPageSchema,
+    UsagePageSchema,
+)
+from portal_bff.pages import services as service_models
 from portal_bff.pages.services import service_page, services_page, usage_page
-from portal_bff.web import charts, services_actions
+from portal_bff.web import charts
 from portal_bff.web.guard import page
 from portal_bff.web.pages import blueprint, form_key, idempotency_key, query_args, render
 from portal_bff.web.visitors import choices
@@ -64,7 +73,8 @@ def _service(service_id: int) -> dict:
 @blp.get("/<int:service_id>/statistics")
 @page(module="services")
 def statistics(service_id: int):
-    service = _service(service_id)
+    limits = CountersPageSchema().dump(service_models.counters_page(reader(), service_id))
+    service, counters = limits["service"], limits["counters"]
     span = _day_range()
     params = as_params({"from": span["first"], "to": span["last"]})
     kind = (service.get("item") or {}).get("plan_kind")
@@ -72,7 +82,6 @@ def statistics(service_id: int):
     if kind in ("internet", "voice"):
         usage_kind = "daily" if kind == "internet" else "voice_daily"
         usage = UsagePageSchema().dump(usage_page(reader(), service_id, usage_kind, params))["usage"]
-    counters = CountersSectionSchema().dump(services_actions.counters_of(reader(), service_id)["counters"])
     return render(
         "services/statistics.html",
         service=service,
@@ -123,10 +132,7 @@ def speedtest():
 
 # -- ordering new products and changing plans ------------------------------------------
 def _offers(kind: str | None = None) -> dict:
-    found = services_actions.offers_page(reader())["offers"]
-    if found["status"] == "ok" and kind:
-        found = found | {"items": [o for o in found["items"] if o["kind"] == kind]}
-    return found
+    return OffersPageSchema().dump(service_models.offers_page(reader(), kind))["offers"]
 
 
 def _order_form() -> tuple[int, int, date | None]:
@@ -163,7 +169,7 @@ def order():
 def order_preview():
     try:
         plan_id, quantity, start = _order_form()
-        quote = services_actions.preview_order(reader(), plan_id, quantity, start)
+        quote = QuoteSchema().dump(service_models.preview_order(reader(), plan_id, quantity, start))
     except (InvalidFields, UpstreamRejected) as refused:
         return render(
             "services/order.html", status=422, offers=_offers(), quote=None, today=now().date(), error=_refusal(refused)
@@ -177,7 +183,9 @@ def order_preview():
 def order_confirm():
     try:
         plan_id, quantity, start = _order_form()
-        placed = services_actions.place_order(reader(), plan_id, quantity, start, key=idempotency_key())
+        placed = OrderSchema().dump(
+            service_models.place_order(reader(), plan_id, quantity, start, key=idempotency_key())
+        )
     except (InvalidFields, UpstreamRejected) as refused:
         return render(
             "services/order.html", status=422, offers=_offers(), quote=None, today=now().date(), error=_refusal(refused)
@@ -203,7 +211,7 @@ def change_plan_preview(service_id: int):
     kind = (service.get("item") or {}).get("plan_kind")
     try:
         plan_id, _quantity, _start = _order_form()
-        quote = services_actions.preview_plan_change(reader(), service_id, plan_id)
+        quote = QuoteSchema().dump(service_models.preview_plan_change(reader(), service_id, plan_id))
     except (InvalidFields, UpstreamRejected) as refused:
         if isinstance(refused, UpstreamRejected) and refused.status == 404:
             raise
@@ -225,7 +233,7 @@ def change_plan_preview(service_id: int):
 def change_plan_confirm(service_id: int):
     try:
         plan_id, _quantity, _start = _order_form()
-        placed = services_actions.change_plan(reader(), service_id, plan_id, key=idempotency_key())
+        placed = OrderSchema().dump(service_models.change_plan(reader(), service_id, plan_id, key=idempotency_key()))
     except (InvalidFields, UpstreamRejected) as refused:
         if isinstance(refused, UpstreamRejected) and refused.status == 404:
             raise

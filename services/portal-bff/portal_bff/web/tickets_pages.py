@@ -10,9 +10,17 @@ from portal_bff import ticket_actions
 from portal_bff.api.file_passthrough import stream_file
 from portal_bff.api.readers import reader
 from portal_bff.errors import InvalidFields, UpstreamRejected
-from portal_bff.page_arguments import PRIORITIES, TICKET_SORTS, TICKET_STATUSES, TicketListArgsSchema, as_params
+from portal_bff.page_arguments import (
+    PRIORITIES,
+    TICKET_SORTS,
+    TICKET_STATUSES,
+    TicketFilterArgsSchema,
+    TicketListArgsSchema,
+    as_params,
+)
 from portal_bff.page_schemas import TicketPageSchema, TicketsPageSchema
-from portal_bff.pages.tickets import ticket_page, tickets_page
+from portal_bff.pages import Upload
+from portal_bff.pages.tickets import EXPORT, export_query, ticket_page, tickets_page
 from portal_bff.web.guard import page, safe_next
 from portal_bff.web.pages import blueprint, form_key, idempotency_key, query_args, render
 from portal_bff.web.tables import ticket_columns
@@ -22,9 +30,9 @@ FILES_FIELD = "attachments"
 MAX_TEXT = 20_000
 
 
-def _uploads() -> list[ticket_actions.Upload]:
+def _uploads() -> list[Upload]:
     return [
-        ticket_actions.Upload(f.filename or "file", f.mimetype or "application/octet-stream", f.stream.read())
+        Upload(f.filename or "file", f.mimetype or "application/octet-stream", f.stream.read())
         for f in request.files.getlist(FILES_FIELD)
         if f.filename
     ]
@@ -62,14 +70,9 @@ def tickets():
 @page(module="tickets")
 def export():
     """The filtered list as CSV, with the columns the portal config shows, streamed from ticketing."""
-    query = as_params(query_args(TicketListArgsSchema()))
-    query.pop("limit", None)
-    query.pop("cursor", None)
     found = reader()
-    query["columns"] = ",".join(found.config["tickets"]["columns"])
-    return stream_file(
-        found.upstreams.ticketing, found.path("/tickets/export.csv"), customer_id=found.customer_id, params=query
-    )
+    params = export_query(found, as_params(query_args(TicketFilterArgsSchema())))
+    return stream_file(found.upstreams.ticketing, found.path(EXPORT), customer_id=found.customer_id, params=params)
 
 
 @blp.get("/new")

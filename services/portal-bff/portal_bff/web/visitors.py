@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from flask import g, request
 
 from portal_bff import preferences
-from portal_bff.api.authentication import Visitor
-from portal_bff.api.authentication import _authenticate as authenticate
+from portal_bff.api.authentication import Visitor, forget_request_visitor, request_visitor
 from portal_bff.api.context import languages
 from portal_bff.errors import NotSignedIn
 from portico.web import database
@@ -32,13 +31,11 @@ class Choices:
 
 
 def signed_in_visitor() -> Visitor | None:
-    """The live session of this request (read once), or None."""
-    if "web_visitor" not in g:
-        try:
-            g.web_visitor = authenticate()
-        except NotSignedIn:
-            g.web_visitor = None
-    return g.web_visitor
+    """The live session of this request (read once, as the API reads it), or None."""
+    try:
+        return request_visitor()
+    except NotSignedIn:  # an Authorization header that is no bearer token: no session, as for the API
+        return None
 
 
 def choices() -> Choices:
@@ -64,5 +61,5 @@ def choices() -> Choices:
 
 def forget_visitor() -> None:
     """After signing in or out, or changing preferences, within a request: read them again."""
-    g.pop("web_visitor", None)
+    forget_request_visitor()
     g.pop("web_choices", None)

@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -430,6 +431,12 @@ class Portal:
     def patch(self, path: str, **kwargs):
         return self.client.patch(path, headers=self.headers | kwargs.pop("headers", {}), **kwargs)
 
+    def put(self, path: str, **kwargs):
+        return self.client.put(path, headers=self.headers | kwargs.pop("headers", {}), **kwargs)
+
+    def delete(self, path: str, **kwargs):
+        return self.client.delete(path, headers=self.headers | kwargs.pop("headers", {}), **kwargs)
+
 
 @pytest.fixture
 def signed_in_as(db, password, client, sign_in):
@@ -449,6 +456,25 @@ def signed_in_as(db, password, client, sign_in):
 def jane(customer, signed_in_as):
     """Jane signed in to the portal under test."""
     return signed_in_as(customer)
+
+
+@pytest.fixture
+def impersonating(client, operator):
+    """The portal as an operator sees a customer through "login as customer" (read-only unless `write`):
+    a browser with the impersonation session's cookie, sending its CSRF token."""
+
+    def open_link(customer: dict, *, write: bool = False) -> Portal:
+        body = {"write": write, "reason": "checking the portal"}
+        link = client.post(f"/admin/v1/customers/{customer['id']}/impersonation", json=body, headers=operator())
+        assert link.status_code == 201, link.get_json()
+        browser = client.application.test_client()
+        opened = browser.post(urlsplit(link.get_json()["url"]).path)
+        assert opened.status_code == 201, opened.get_json()
+        portal = Portal(browser, "")
+        portal.headers = {"X-CSRF-Token": opened.get_json()["csrf_token"]}
+        return portal
+
+    return open_link
 
 
 @pytest.fixture

@@ -65,7 +65,7 @@ def test_the_page_answers_exactly_what_the_schema_makes_of_the_page_model(jane, 
     seed.message(customer["id"], 'Ünïcode and <markup> & "quotes"')
     for read in ("fresh", "cached"):
         with app.test_request_context("/api/v1/dashboard", headers=jane.headers):
-            g.visitor = authentication._authenticate()
+            g.visitor = authentication.authenticate()
             answered = dashboard_json()
             expected = app.json.response(DashboardPageSchema().dump(dashboard_model(reader()))).get_data(as_text=True)
         assert answered == expected, read

@@ -1,6 +1,7 @@
 """The Tickets pages and actions through the portal: what ticketing holds, public comments only,
-files both ways, and writes to a ticketing that is down answered 503 with nothing done."""
+files both ways, the list as CSV, and writes to a ticketing that is down answered 503 with nothing done."""
 
+import csv
 import io
 
 from sqlalchemy import func, select
@@ -193,3 +194,42 @@ def test_a_write_ticketing_is_too_slow_for_answers_503_and_a_retry_with_the_key_
     retried = make_app().test_client().post("/api/v1/tickets", data=form, headers=headers)
     assert retried.status_code == 201
     assert tickets_in_ticketing(upstreams) == 1
+
+
+def test_the_csv_export_is_the_filtered_list_with_the_configured_columns(jane, customer, configure):
+    configure(customer["partner_id"], {"tickets": {"columns": ["subject", "priority", "status", "id"]}})
+    for subject, priority in [("Slow evenings", "high"), ("Slow mornings", "low"), ("Invoice question", "low")]:
+        jane.post("/api/v1/tickets", data={"subject": subject, "priority": priority, "message": "Please help."})
+    query = "q=slow&sort=priority"
+
+    page = jane.get(f"/api/v1/tickets?{query}&limit=1").get_json()
+    listed = jane.get(f"/api/v1/tickets?{query}").get_json()
+    export = jane.get(f"/api/v1/tickets/export.csv?{query}")
+
+    assert export.status_code == 200 and export.mimetype == "text/csv"
+    assert export.headers["Content-Disposition"].startswith("attachment")
+    [header, *rows] = list(csv.reader(io.StringIO(export.get_data(as_text=True))))
+    assert header == listed["columns"] == ["subject", "priority", "status", "id"]
+    expected = [[str(t[name]) for name in header] for t in listed["tickets"]["items"]]
+    assert rows == expected and len(rows) == 2  # every row, whatever page size the list is read with
+    assert len(page["tickets"]["items"]) == 1
+
+
+def test_the_csv_export_refuses_a_bad_filter_and_a_hidden_module(jane, customer, configure, upstreams, problem):
+    asked = upstreams["ticketing"].proxy.connections
+
+    assert "status" in problem(jane.get("/api/v1/tickets/export.csv?status=lost"), 422)["errors"]
+    assert "created_from" in problem(jane.get("/api/v1/tickets/export.csv?created_from=monday"), 422)["errors"]
+    assert upstreams["ticketing"].proxy.connections == asked
+    configure(customer["partner_id"], {"menu": {"tickets": False}})
+    problem(jane.get("/api/v1/tickets/export.csv"), 404)
+
+
+def test_a_read_only_impersonation_reads_the_export_but_opens_no_ticket(customer, impersonating, upstreams, problem):
+    operator = impersonating(customer)
+
+    assert operator.get("/api/v1/tickets/export.csv").status_code == 200
+    assert problem(operator.post("/api/v1/tickets", data={"subject": "S", "message": "m"}), 403)["title"] == (
+        "Read-only session"
+    )
+    assert tickets_in_ticketing(upstreams) == 0

@@ -4,6 +4,8 @@ the same page model as GET /api/v1/dashboard; an upstream down leaves the rest o
 import re
 from decimal import Decimal
 
+from portal_bff.api.context import SESSION_FINDER
+
 UNAVAILABLE = "data-section-unavailable"
 
 
@@ -91,3 +93,14 @@ def test_a_down_upstream_marks_its_sections_and_leaves_the_rest(jane, customer, 
     assert page.count(UNAVAILABLE) >= 3  # balance, dates, unpaid invoices, services...
     assert "Your balance is not available right now." in page
     assert "Maintenance on Monday" in page  # notifications still answers
+
+
+def test_a_page_looks_its_session_up_once_as_the_api_does(jane, customer, app, monkeypatch):
+    finder = app.extensions[SESSION_FINDER]
+    lookups = []
+    monkeypatch.setattr(finder, "find", lambda *a, _find=finder.find, **kw: lookups.append(1) or _find(*a, **kw))
+
+    page = jane.text("/")  # the guard, the menu, the language and the layout all ask who is looking
+
+    assert "jane.doe" in page  # the signed-in menu
+    assert lookups == [1]
