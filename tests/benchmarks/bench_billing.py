@@ -25,7 +25,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import requests
-from http_load import ROOT, free_port, load_tool, measured, report, start_gunicorn, stop
+from http_load import ROOT, add_load_arguments, free_port, load_tool, measured, report, start_gunicorn, stop
 from sqlalchemy import func, insert, select
 
 from billing import payments
@@ -151,13 +151,7 @@ def describe(record) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--customers", type=int, default=10_000)
-    parser.add_argument("--clients", type=int, default=32)
-    parser.add_argument("--seconds", type=int, default=20)
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--worker-class", default="sync", help="as deployed (Procfile, docker-compose.yml)")
-    parser.add_argument("--tool", choices=("auto", "wrk", "threads"), default="auto")
-    parser.add_argument("--runs", type=int, default=1, help="repeat the timed load runs, e.g. 3 on a shared machine")
+    add_load_arguments(parser)
     args = parser.parse_args()
     load = load_tool(args.tool)
 

@@ -25,7 +25,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import requests
-from http_load import free_port, load_tool, measured, report, start_gunicorn, stop
+from http_load import add_load_arguments, free_port, load_tool, measured, report, start_gunicorn, stop
 from sqlalchemy import insert
 
 from portico.auth import customer_token
@@ -161,15 +161,7 @@ def check_answers(base: str, token: str) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tickets", type=int, default=10_000)
-    parser.add_argument("--clients", type=int, default=32)
-    parser.add_argument("--seconds", type=int, default=20)
-    # The list is CPU-bound Python: one process per core and one more, one thread each.
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--worker-class", default="sync", help="as deployed (Procfile, docker-compose.yml)")
-    parser.add_argument("--tool", choices=("auto", "wrk", "threads"), default="auto")
-    # On a machine shared with other work the figures vary from run to run: report them all.
-    parser.add_argument("--runs", type=int, default=1, help="repeat the timed runs, e.g. 3 on a shared machine")
+    add_load_arguments(parser)
     args = parser.parse_args()
     load = load_tool(args.tool)
 

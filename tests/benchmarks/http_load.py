@@ -162,6 +162,19 @@ def run_threads(base: str, paths: list[str], token: str, clients: int, seconds: 
     }
 
 
+def add_load_arguments(parser) -> None:
+    """The options every HTTP bench takes: the load, and the server as deployed (Procfile, docker-compose.yml)."""
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--seconds", type=int, default=20)
+    # Short database reads: one sync worker per core (deploy/gunicorn.conf.py says why).
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--worker-class", default="sync")
+    parser.add_argument("--tool", choices=("auto", "wrk", "threads"), default="auto")
+    # On a machine shared with other work the figures vary from run to run: report them all.
+    parser.add_argument("--runs", type=int, default=1, help="repeat the timed runs, e.g. 3 on a shared machine")
+
+
 def load_tool(choice: str):
     """The load generator `choice` names ("auto": wrk where installed, else threads)."""
     if choice == "auto":

@@ -8,26 +8,17 @@ import pytest
 from sqlalchemy import Column, Integer, MetaData, Table, select
 from sqlalchemy.exc import StatementError
 
-from portico.db import Database, UtcDateTime
-from portico.testing import throwaway_postgres
+from portico.db import UtcDateTime
 
 metadata = MetaData()
 moments = Table("moments", metadata, Column("id", Integer, primary_key=True), Column("at", UtcDateTime()))
 
 
 @pytest.fixture
-def db(database_backend, tmp_path):
-    if database_backend == "sqlite":
-        database = Database(f"sqlite:///{tmp_path / 'moments.db'}")
-        metadata.create_all(database.engine)
-        yield database
-        database.dispose()
-        return
-    with throwaway_postgres("portico_test_moments") as url:
-        database = Database(url)
-        metadata.create_all(database.engine)
-        yield database
-        database.dispose()
+def db(db):
+    """The kit's test database (conftest.py) with the table of moments."""
+    metadata.create_all(db.engine)
+    return db
 
 
 def test_a_moment_comes_back_aware_in_utc_whatever_zone_it_was_given_in(db):
