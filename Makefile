@@ -6,7 +6,7 @@ SERVICES := billing ticketing documents notifications portal-bff
 PACKAGES := billing ticketing documents notifications portal_bff
 export PORTICO_VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: install migrate demo-data run test lint format openapi rabbitmq-definitions bench-events bench-ticketing bench-documents bench-billing bench-notifications bench-bff wrk chromium promtool screenshots clean
+.PHONY: install migrate demo-data run test lint format openapi rabbitmq-definitions bench-events bench-ticketing bench-documents bench-billing bench-notifications bench-bff bench-scale wrk chromium promtool screenshots clean
 
 $(VENV)/.installed: libs/portico/pyproject.toml $(foreach s,$(SERVICES),services/$(s)/pyproject.toml) requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed") if sys.version_info < (3, 11) else None'
@@ -68,6 +68,10 @@ bench-notifications: install
 
 bench-bff: install wrk
 	$(BIN)/python tests/benchmarks/bench_bff.py
+
+bench-scale: install
+	$(BIN)/python tests/benchmarks/bench_scale.py --backend postgresql
+	$(BIN)/python tests/benchmarks/bench_scale.py --backend sqlite
 
 # The alert rules' unit tests run Debian's promtool (from its prometheus package).
 promtool:
